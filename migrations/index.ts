@@ -1,0 +1,4 @@
+import { InitialSchema1764460800000 } from './1764460800000-initial-schema.js';
+
+// Listed explicitly so that the compiled app and the TypeScript tests load the same classes.
+export const MIGRATIONS = [InitialSchema1764460800000];

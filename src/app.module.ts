@@ -1,0 +1,38 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module.js';
+import type { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { RestModule } from './rest/rest.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
+import { UsersModule } from './users/users.module.js';
+
+/** `config.databaseUrl` is the resolved URL (embedded or DATABASE_URL). */
+@Module({})
+export class AppModule {
+  static register(config: AppConfig & { databaseUrl: string }): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.register(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            autoLogging: { ignore: (req) => req.url === '/status' || !!req.url?.startsWith('/static/') },
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+          },
+        }),
+        DatabaseModule.register(config.databaseUrl),
+        SessionsModule,
+        UsersModule,
+        AuthModule,
+        DashboardModule,
+        HealthModule,
+        RestModule,
+      ],
+    };
+  }
+}

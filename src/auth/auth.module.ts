@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { UsersModule } from '../users/users.module.js';
+import { AccessGuard } from './access.guard.js';
+import { AuthService } from './auth.service.js';
+import { CsrfGuard } from './csrf.guard.js';
+import { CsrfService } from './csrf.service.js';
+import { LocalStrategy } from './local.strategy.js';
+import { LoginThrottleService } from './login-throttle.service.js';
+import { LoginController } from './login.controller.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
+
+@Module({
+  imports: [PassportModule, UsersModule, SessionsModule],
+  controllers: [LoginController],
+  providers: [
+    AuthService,
+    LoginThrottleService,
+    LocalStrategy,
+    CsrfService,
+    // Order matters: CSRF is checked before the user is looked up.
+    { provide: APP_GUARD, useClass: CsrfGuard },
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [AuthService, CsrfService],
+})
+export class AuthModule {}

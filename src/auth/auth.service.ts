@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { PasswordService } from '../users/password.service.js';
+import type { UserSummary } from '../users/user-summary.js';
+import { UsersService } from '../users/users.service.js';
+import { LoginThrottleService } from './login-throttle.service.js';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly passwords: PasswordService,
+    private readonly throttle: LoginThrottleService,
+  ) {}
+
+  /**
+   * Checks a username and password. Unknown, deactivated and SSO-only accounts cost the
+   * same bcrypt work and give the same answer (null), so nothing reveals which exist.
+   * Throws LoginThrottledException past the failure limits.
+   */
+  async verifyPassword(username: string, password: string, ip: string): Promise<UserSummary | null> {
+    await this.throttle.assertAllowed(username, ip);
+    const credentials = username ? await this.users.findCredentials(username) : null;
+    const usable = credentials?.active ? credentials.passwordHash : null;
+    const ok = await this.passwords.verify(password, usable);
+    if (!ok || !credentials) {
+      await this.throttle.recordFailure(username, ip);
+      return null;
+    }
+    await this.throttle.clearUser(username);
+    await this.users.recordLogin(credentials.id);
+    return this.users.findById(credentials.id);
+  }
+
+  /** The active user behind the session, or null (and the session is dropped). */
+  async userFromSession(req: Request): Promise<UserSummary | null> {
+    const userId = req.session?.userId;
+    if (!userId) return null;
+    const user = await this.users.findById(userId);
+    if (user?.active) return user;
+    await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+    return null;
+  }
+
+  /** Starts a fresh session for the user: a new ID defeats session fixation. */
+  async startSession(req: Request, user: UserSummary): Promise<void> {
+    await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
+    req.session.userId = user.id;
+    req.session.loginAt = Date.now();
+    await new Promise<void>((resolve, reject) => req.session.save((e) => (e ? reject(e) : resolve())));
+  }
+
+  async endSession(req: Request): Promise<void> {
+    await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+  }
+}

@@ -1,0 +1,93 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import cookieParser from 'cookie-parser';
+import type { NextFunction, Request, Response } from 'express';
+import session from 'express-session';
+import hbs from 'hbs';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { CsrfService } from './auth/csrf.service.js';
+import { AppExceptionFilter } from './common/app-exception.filter.js';
+import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { projectRoot } from './config/project-root.js';
+import { APP_SECRETS, type AppSecrets } from './sessions/app-secrets.js';
+import { SessionStoreProvider } from './sessions/session-store.provider.js';
+
+const SESSION_MAX_AGE_MS = 12 * 60 * 60 * 1000;
+
+function registerViews(app: NestExpressApplication, root: string): void {
+  const views = join(root, 'views');
+  app.setBaseViewsDir(views);
+  app.setViewEngine('hbs');
+  app.set('view options', { layout: 'layouts/main' });
+  // Synchronous, so every partial exists before the first request.
+  const partials = join(views, 'partials');
+  for (const file of readdirSync(partials).filter((f) => f.endsWith('.hbs'))) {
+    hbs.registerPartial(basename(file, '.hbs'), readFileSync(join(partials, file), 'utf8'));
+  }
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hbs.registerHelper('encode', (value: unknown) => encodeURIComponent(String(value ?? '')));
+  hbs.registerHelper('fieldError', (errors: Record<string, string> | undefined, field: string) => errors?.[field]);
+}
+
+/**
+ * Views, static files, security headers, sessions, CSRF tokens and error pages.
+ * main.ts and every e2e test call this, so tests run the real pipeline.
+ */
+export function configureApp(app: NestExpressApplication): void {
+  const config = app.get<AppConfig>(APP_CONFIG);
+  const secrets = app.get<AppSecrets>(APP_SECRETS);
+  const csrf = app.get(CsrfService);
+  const root = projectRoot();
+
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'self'"],
+        },
+      },
+      strictTransportSecurity: config.secureCookies,
+    }),
+  );
+  app.useStaticAssets(join(root, 'public'), { prefix: '/static/', maxAge: '1h' });
+  registerViews(app, root);
+
+  app.use(cookieParser());
+  app.use(
+    session({
+      store: app.get(SessionStoreProvider).store,
+      secret: secrets.sessionSecret,
+      name: config.secureCookies ? '__Host-atrium.sid' : 'atrium.sid',
+      resave: false,
+      saveUninitialized: false,
+      rolling: false,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: SESSION_MAX_AGE_MS, path: '/' },
+    }),
+  );
+  // Values every page template needs: a CSRF token for its forms and a one-time message.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method === 'GET' && !req.path.startsWith('/rest/') && req.path !== '/status') {
+      res.locals.csrfToken = csrf.token(req, res);
+      if (req.session?.flash) {
+        res.locals.flash = req.session.flash;
+        delete req.session.flash;
+      }
+    }
+    next();
+  });
+  app.useGlobalFilters(new AppExceptionFilter());
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_SECRETS, loadAppSecrets } from './app-secrets.js';
+import { SessionStoreProvider } from './session-store.provider.js';
+import { SessionsService } from './sessions.service.js';
+
+@Module({
+  providers: [
+    SessionsService,
+    SessionStoreProvider,
+    { provide: APP_SECRETS, useFactory: loadAppSecrets, inject: [getDataSourceToken()] },
+  ],
+  exports: [SessionsService, SessionStoreProvider, APP_SECRETS],
+})
+export class SessionsModule {}

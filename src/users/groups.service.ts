@@ -1,0 +1,121 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { BUILT_IN_GROUPS } from './group.entity.js';
+import { UserInputError, uniqueViolationField } from './user-input.error.js';
+import { groupNameError, text } from './user-rules.js';
+import { USER_SUMMARY_SELECT, type UserSummary } from './user-summary.js';
+import { UsersService } from './users.service.js';
+
+export interface GroupSummary {
+  id: number;
+  name: string;
+  members: number;
+  builtIn: boolean;
+}
+
+const LAST_ADMIN = 'confluence-administrators must keep at least one active member.';
+
+@Injectable()
+export class GroupsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+  ) {}
+
+  async listGroups(): Promise<GroupSummary[]> {
+    const rows: { id: number; name: string; members: number }[] = await this.dataSource.query(
+      `SELECT g.id, g.name, (SELECT count(*)::int FROM user_groups ug WHERE ug.group_id = g.id) AS members
+         FROM groups g ORDER BY g.name`,
+    );
+    return rows.map((r) => ({ ...r, builtIn: BUILT_IN_GROUPS.includes(r.name) }));
+  }
+
+  async findGroup(name: string): Promise<GroupSummary | null> {
+    const rows: { id: number; name: string; members: number }[] = await this.dataSource.query(
+      `SELECT g.id, g.name, (SELECT count(*)::int FROM user_groups ug WHERE ug.group_id = g.id) AS members
+         FROM groups g WHERE g.name = lower($1)`,
+      [name],
+    );
+    return rows[0] ? { ...rows[0], builtIn: BUILT_IN_GROUPS.includes(rows[0].name) } : null;
+  }
+
+  /** Group names are stored in lower case, as Confluence does. */
+  async createGroup(rawName: unknown): Promise<GroupSummary> {
+    const name = text(rawName).toLowerCase();
+    const error = groupNameError(name);
+    if (error) throw new UserInputError({ name: error });
+    try {
+      await this.dataSource.query(`INSERT INTO groups (name) VALUES ($1)`, [name]);
+    } catch (e) {
+      if (uniqueViolationField(e) === 'name') throw new UserInputError({ name: 'A group with this name already exists.' });
+      throw e;
+    }
+    return (await this.findGroup(name))!;
+  }
+
+  async deleteGroup(name: string): Promise<void> {
+    const group = await this.requireGroup(name);
+    if (group.builtIn) throw new UserInputError({ name: `${group.name} is built in and cannot be deleted.` });
+    await this.dataSource.query(`DELETE FROM groups WHERE id = $1`, [group.id]);
+  }
+
+  async listMembers(name: string): Promise<UserSummary[]> {
+    const group = await this.requireGroup(name);
+    return this.dataSource.query(
+      `${USER_SUMMARY_SELECT} WHERE u.id IN (SELECT user_id FROM user_groups WHERE group_id = $1)
+       ORDER BY lower(u.username) LIMIT 1000`,
+      [group.id],
+    );
+  }
+
+  async addMember(groupName: string, rawUsername: unknown): Promise<void> {
+    const group = await this.requireGroup(groupName);
+    const username = text(rawUsername);
+    const user = username ? await this.users.findByUsername(username) : null;
+    if (!user) throw new UserInputError({ username: username ? `No user named "${username}".` : 'Enter a username.' });
+    await this.dataSource.query(
+      `INSERT INTO user_groups (user_id, group_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+      [user.id, group.id],
+    );
+  }
+
+  async removeMember(groupName: string, userId: string): Promise<void> {
+    const group = await this.requireGroup(groupName);
+    await this.dataSource.transaction(async (tx) => {
+      await tx.query(`DELETE FROM user_groups WHERE group_id = $1 AND user_id = $2`, [group.id, userId]);
+      await this.assertAdminsRemain(tx);
+    });
+  }
+
+  /** Replaces a user's memberships with exactly `names`, in one transaction. */
+  async setUserGroups(userId: string, names: string[]): Promise<void> {
+    await this.users.requireUser(userId);
+    const wanted = [...new Set(names.map((n) => n.toLowerCase()))];
+    await this.dataSource.transaction(async (tx) => {
+      const groups: { id: number; name: string }[] = await tx.query(
+        `SELECT id, name FROM groups WHERE name = ANY($1)`,
+        [wanted],
+      );
+      const missing = wanted.filter((n) => !groups.some((g) => g.name === n));
+      if (missing.length) throw new UserInputError({ groups: `No such group: ${missing.join(', ')}.` });
+      await tx.query(`DELETE FROM user_groups WHERE user_id = $1`, [userId]);
+      await tx.query(`INSERT INTO user_groups (user_id, group_id) SELECT $1, unnest($2::int[])`, [
+        userId,
+        groups.map((g) => g.id),
+      ]);
+      await this.assertAdminsRemain(tx);
+    });
+  }
+
+  private async assertAdminsRemain(tx: EntityManager): Promise<void> {
+    // Rolls the transaction back if it would lock every administrator out.
+    if ((await this.users.countActiveAdmins(tx)) === 0) throw new UserInputError({ groups: LAST_ADMIN });
+  }
+
+  private async requireGroup(name: string): Promise<GroupSummary> {
+    const group = await this.findGroup(name);
+    if (!group) throw new NotFoundException(`No group named "${name}".`);
+    return group;
+  }
+}
