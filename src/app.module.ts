@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { AddonsModule } from './addons/addons.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -8,6 +9,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { RestModule } from './rest/rest.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
+import { SsoModule } from './sso/sso.module.js';
 import { UsersModule } from './users/users.module.js';
 
 /** `config.databaseUrl` is the resolved URL (embedded or DATABASE_URL). */
@@ -29,6 +31,8 @@ export class AppModule {
         SessionsModule,
         UsersModule,
         AuthModule,
+        AddonsModule,
+        SsoModule,
         DashboardModule,
         HealthModule,
         RestModule,

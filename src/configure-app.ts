@@ -13,6 +13,7 @@ import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { projectRoot } from './config/project-root.js';
 import { APP_SECRETS, type AppSecrets } from './sessions/app-secrets.js';
 import { SessionStoreProvider } from './sessions/session-store.provider.js';
+import { samlBodyParsers } from './sso/saml-body.middleware.js';
 
 const SESSION_MAX_AGE_MS = 12 * 60 * 60 * 1000;
 
@@ -27,6 +28,9 @@ function registerViews(app: NestExpressApplication, root: string): void {
     hbs.registerPartial(basename(file, '.hbs'), readFileSync(join(partials, file), 'utf8'));
   }
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hbs.registerHelper('isoDate', (value: unknown) =>
+    value ? new Date(value as string).toISOString().slice(0, 10) : '',
+  );
   hbs.registerHelper('encode', (value: unknown) => encodeURIComponent(String(value ?? '')));
   hbs.registerHelper('fieldError', (errors: Record<string, string> | undefined, field: string) => errors?.[field]);
 }
@@ -42,7 +46,9 @@ export function configureApp(app: NestExpressApplication): void {
   const root = projectRoot();
 
   app.useLogger(app.get(Logger));
-  app.set('trust proxy', config.trustProxy);
+  // One hop: req.ip is the address our proxy appended to X-Forwarded-For. `true` would take the
+  // leftmost entry, which the client writes, and let anyone dodge the per-IP login limit.
+  app.set('trust proxy', config.trustProxy ? 1 : false);
   app.disable('x-powered-by');
   app.use(
     helmet({
@@ -66,6 +72,9 @@ export function configureApp(app: NestExpressApplication): void {
   app.useStaticAssets(join(root, 'public'), { prefix: '/static/', maxAge: '1h' });
   registerViews(app, root);
 
+  app.use(...samlBodyParsers(app));
+  app.useBodyParser('urlencoded', { extended: false, limit: '100kb' });
+  app.useBodyParser('json', { limit: '1mb' });
   app.use(cookieParser());
   app.use(
     session({
@@ -80,9 +89,10 @@ export function configureApp(app: NestExpressApplication): void {
   );
   // Values every page template needs: a CSRF token for its forms and a one-time message.
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method === 'GET' && !req.path.startsWith('/rest/') && req.path !== '/status') {
+    if (!req.path.startsWith('/rest/') && req.path !== '/status') {
+      // POSTs too: a form shown again after bad input must carry a token to be sent again.
       res.locals.csrfToken = csrf.token(req, res);
-      if (req.session?.flash) {
+      if (req.method === 'GET' && req.session?.flash) {
         res.locals.flash = req.session.flash;
         delete req.session.flash;
       }

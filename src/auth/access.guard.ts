@@ -37,7 +37,8 @@ export class AccessGuard implements CanActivate {
       throw new ForbiddenException('This page is not available.');
     }
 
-    const user = await this.identify(req);
+    // Public routes never check credentials in a header (no bcrypt work on /status, no 401 loops on /login).
+    const user = access === 'public' && req.headers.authorization ? null : await this.identify(req);
     if (user) {
       req.user = user;
       res.locals.currentUser = user;

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { SessionsModule } from '../sessions/sessions.module.js';
+import { SsoModule } from '../sso/sso.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccessGuard } from './access.guard.js';
 import { AuthService } from './auth.service.js';
@@ -9,10 +11,9 @@ import { CsrfService } from './csrf.service.js';
 import { LocalStrategy } from './local.strategy.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { LoginController } from './login.controller.js';
-import { SessionsModule } from '../sessions/sessions.module.js';
 
 @Module({
-  imports: [PassportModule, UsersModule, SessionsModule],
+  imports: [PassportModule, UsersModule, SessionsModule, SsoModule],
   controllers: [LoginController],
   providers: [
     AuthService,

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { PasswordService } from '../users/password.service.js';
 import type { UserSummary } from '../users/user-summary.js';
 import { UsersService } from '../users/users.service.js';
+import { SsoLoginOptionsService } from '../sso/sso-login-options.service.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 
 @Injectable()
@@ -11,6 +12,7 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly passwords: PasswordService,
     private readonly throttle: LoginThrottleService,
+    private readonly sso: SsoLoginOptionsService,
   ) {}
 
   /**
@@ -21,7 +23,9 @@ export class AuthService {
   async verifyPassword(username: string, password: string, ip: string): Promise<UserSummary | null> {
     await this.throttle.assertAllowed(username, ip);
     const credentials = username ? await this.users.findCredentials(username) : null;
-    const usable = credentials?.active ? credentials.passwordHash : null;
+    // Deactivated accounts, and SSO-linked ones when the SSO add-on says so, get the dummy hash.
+    const allowed = credentials?.active && (await this.sso.passwordLoginAllowed(credentials.id));
+    const usable = allowed ? credentials.passwordHash : null;
     const ok = await this.passwords.verify(password, usable);
     if (!ok || !credentials) {
       await this.throttle.recordFailure(username, ip);
@@ -40,14 +44,6 @@ export class AuthService {
     if (user?.active) return user;
     await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
     return null;
-  }
-
-  /** Starts a fresh session for the user: a new ID defeats session fixation. */
-  async startSession(req: Request, user: UserSummary): Promise<void> {
-    await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
-    req.session.userId = user.id;
-    req.session.loginAt = Date.now();
-    await new Promise<void>((resolve, reject) => req.session.save((e) => (e ? reject(e) : resolve())));
   }
 
   async endSession(req: Request): Promise<void> {

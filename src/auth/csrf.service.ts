@@ -18,7 +18,8 @@ export class CsrfService {
       getSessionIdentifier: (req) => (req.session?.userId ? req.session.id : 'anonymous'),
       cookieName: config.secureCookies ? '__Host-atrium.csrf' : 'atrium.csrf',
       cookieOptions: { sameSite: 'lax', secure: config.secureCookies, httpOnly: true, path: '/' },
-      getCsrfTokenFromRequest: (req) => req.body?.[CSRF_FIELD] ?? req.headers['x-csrf-token'],
+      // Multipart forms (metadata upload) carry it in the query: their body is parsed after guards run.
+      getCsrfTokenFromRequest: (req) => req.body?.[CSRF_FIELD] ?? req.headers['x-csrf-token'] ?? req.query?.[CSRF_FIELD],
     });
   }
 

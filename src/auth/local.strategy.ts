@@ -12,7 +12,9 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
     super({ usernameField: 'username', passwordField: 'password', passReqToCallback: true, session: false });
   }
 
-  validate(req: Request, username: string, password: string): Promise<UserSummary | null> {
+  validate(req: Request, username: unknown, password: unknown): Promise<UserSummary | null> {
+    // A JSON body can carry numbers or booleans here; only strings are credentials (else a 500).
+    if (typeof username !== 'string' || typeof password !== 'string') return Promise.resolve(null);
     return this.auth.verifyPassword(username.trim(), password, req.ip ?? 'unknown');
   }
 }

@@ -66,7 +66,8 @@ export class AppExceptionFilter implements ExceptionFilter {
       return;
     }
     if (wantsJson) {
-      res.status(status).json({ statusCode: status, message });
+      const errors = exception instanceof UserInputError ? { errors: exception.fieldErrors } : {};
+      res.status(status).json({ statusCode: status, message, ...errors });
       return;
     }
     res.status(status).render('errors/error', { title: TITLES[status] ?? 'Error', status, message });

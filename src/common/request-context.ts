@@ -1,3 +1,5 @@
+import type { IdpDraft } from '../sso/idp-wizard.service.js';
+import type { SsoSessionInfo } from '../sso/saml/saml-logout.service.js';
 import type { UserSummary } from '../users/user-summary.js';
 
 declare module 'express-session' {
@@ -5,6 +7,9 @@ declare module 'express-session' {
     userId?: string;
     loginAt?: number;
     flash?: string;
+    /** Set when the session began with SAML SSO; used for Single Logout. */
+    sso?: SsoSessionInfo;
+    idpDraft?: IdpDraft;
   }
 }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import connectPgSimple from 'connect-pg-simple';
 import session from 'express-session';
 import pg from 'pg';
@@ -9,11 +9,15 @@ const PgStore = connectPgSimple(session);
 /** The PostgreSQL session store and its own small pool, closed with the app. */
 @Injectable()
 export class SessionStoreProvider implements OnApplicationShutdown {
+  private readonly logger = new Logger(SessionStoreProvider.name);
   private readonly pool: pg.Pool;
   readonly store: session.Store;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.pool = new pg.Pool({ connectionString: config.databaseUrl, max: 5 });
+    // PostgreSQL ending an idle connection (restart, failover) makes the pool emit 'error'; unheard,
+    // that crashes the process. The pool drops the connection and opens a new one when next needed.
+    this.pool.on('error', (error) => this.logger.warn(`Session store lost a database connection: ${error.message}`));
     this.store = new PgStore({ pool: this.pool, tableName: 'sessions', createTableIfMissing: false });
   }
 

@@ -1,11 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { Request } from 'express';
+import type { SessionData } from 'express-session';
 import { DataSource } from 'typeorm';
 
 /** The session table belongs to connect-pg-simple; this ends sessions by user. */
 @Injectable()
 export class SessionsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Starts a fresh session for the user: a new ID defeats session fixation. */
+  async startSession(req: Request, userId: string, sso?: SessionData['sso']): Promise<void> {
+    await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
+    req.session.userId = userId;
+    req.session.loginAt = Date.now();
+    if (sso) req.session.sso = sso;
+    await new Promise<void>((resolve, reject) => req.session.save((e) => (e ? reject(e) : resolve())));
+  }
+
+  /** Ends the sessions an IdP's login created for one NameID (SAML Single Logout). */
+  async endSsoSessions(idpUniqueId: string, nameId: string): Promise<number> {
+    const [, count] = await this.dataSource.query(
+      `DELETE FROM sessions WHERE sess->'sso'->>'idp' = $1 AND sess->'sso'->>'nameId' = $2`,
+      [idpUniqueId, nameId],
+    );
+    return count as number;
+  }
 
   async endSessionsForUser(userId: string): Promise<number> {
     const [, count] = await this.dataSource.query(`DELETE FROM sessions WHERE sess->>'userId' = $1`, [userId]);

@@ -88,6 +88,16 @@ export class GroupsService {
     });
   }
 
+  /** Adds one membership; false when the user already had it. */
+  async addUserToGroup(userId: string, groupName: string): Promise<boolean> {
+    const group = await this.requireGroup(groupName);
+    const rows = await this.dataSource.query(
+      `INSERT INTO user_groups (user_id, group_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
+      [userId, group.id],
+    );
+    return rows.length > 0;
+  }
+
   /** Replaces a user's memberships with exactly `names`, in one transaction. */
   async setUserGroups(userId: string, names: string[]): Promise<void> {
     await this.users.requireUser(userId);

@@ -1,0 +1,399 @@
+// `npm run bench`: measures the targets of issue 2 against baselines taken in the same run.
+// Loopback only; every loop is bounded; every process and temp folder is removed at the end,
+// also on error or Ctrl-C. Exit code 1 when a target is missed or the run fails.
+import bcrypt from 'bcrypt';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { probeCall, startApp, stopApp } from './lib/app.mjs';
+import { cpuMark, foreignCores, waitForQuiet } from './lib/cpu.mjs';
+import { agent, cookieHeader, passwordLogin, request, runFixed, summarise } from './lib/http.mjs';
+import { freePort, rssMb, runNode, stopAll } from './lib/processes.mjs';
+import { consoleTable, fmt, markdownTable, writeBenchmarksDoc } from './lib/report.mjs';
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const MAIN = join(ROOT, 'dist', 'src', 'main.js');
+const PROBE = join(ROOT, 'bench', 'probe.mjs');
+const BASELINE = join(ROOT, 'bench', 'bcrypt-baseline.mjs');
+
+// Sizes: chosen so the whole run takes a few minutes on a 2-core machine.
+const BCRYPT_COST = 12; // the app's default
+const LOGIN_USERS = 40;
+const CONCURRENCY = 4; // = libuv's default thread pool, which runs bcrypt
+const WARMUP_LOGINS = 8;
+const ROUNDS = 3; // baseline and login bursts alternate, so drift hits both alike
+const PER_ROUND = 32;
+const SCALE_USERS = 100_000;
+const ADMIN_REQUESTS = 40;
+const IDLE_SECONDS = 5;
+const QUIET_CORES = 0.25; // other processes' CPU above this makes a figure suspect
+
+// Targets from issue 2.
+const TARGET_START_MS = 15_000;
+const TARGET_RSS_MB = 250;
+const TARGET_LOGIN_RATIO = 0.8;
+const TARGET_STALL_MS = 50;
+
+const log = (line) => console.log(`[bench] ${line}`);
+
+const tmpRoot = mkdtempSync(join(tmpdir(), 'atrium-bench-'));
+// As root, the embedded PostgreSQL runs as `postgres`, which must be able to enter the folder.
+chmodSync(tmpRoot, 0o755);
+const home = join(tmpRoot, 'home');
+mkdirSync(home, { mode: 0o755 });
+
+let cleanedUp = false;
+async function cleanUp() {
+  if (cleanedUp) return;
+  cleanedUp = true;
+  await stopAll(tmpRoot);
+  rmSync(tmpRoot, { recursive: true, force: true });
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    log(`${signal}: cleaning up`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+const port = await freePort();
+const pgPort = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const adminPassword = randomBytes(12).toString('base64url');
+const appEnv = {
+  ...process.env,
+  ATRIUM_HOME: home,
+  PORT: String(port),
+  ATRIUM_HOST: '127.0.0.1',
+  ATRIUM_BASE_URL: base,
+  ATRIUM_EMBEDDED_PG_PORT: String(pgPort),
+  ATRIUM_ADMIN_PASSWORD: adminPassword,
+  ATRIUM_BCRYPT_COST: String(BCRYPT_COST),
+};
+delete appEnv.DATABASE_URL; // always the embedded server, in our temp folder
+// The embedded server's credentials (src/database/embedded-postgres.launcher.ts); loopback only.
+const databaseUrl = `postgres://atrium:atrium-embedded@127.0.0.1:${pgPort}/atrium`;
+const appOptions = { main: MAIN, env: appEnv, cwd: ROOT, base };
+
+/** Runs `work` and records how much CPU other processes used meanwhile. */
+async function measured(name, work) {
+  const mark = cpuMark();
+  const result = await work();
+  results.foreign[name] = foreignCores(mark);
+  return result;
+}
+
+async function baselineBurst(hash, password) {
+  const out = await runNode([BASELINE, hash, password, String(PER_ROUND), String(CONCURRENCY), String(CONCURRENCY)], {
+    env: appEnv,
+    cwd: ROOT,
+    label: 'bcrypt baseline',
+    timeoutMs: 120_000,
+  });
+  const { latencies, elapsedMs } = JSON.parse(out.trim().split('\n').at(-1));
+  return summarise(latencies, elapsedMs);
+}
+
+async function adminLatency(jar, via, path, check) {
+  const get = async () => {
+    const res = await request(base, path, { agent: via, headers: { cookie: cookieHeader(jar) } });
+    if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}`);
+    check(res.body);
+  };
+  for (let i = 0; i < 3; i++) await get();
+  return runFixed(ADMIN_REQUESTS, 1, get);
+}
+
+const median = (values) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const results = { foreign: {}, rounds: [], stops: [] };
+const benchStarted = performance.now();
+let failed = null;
+
+try {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run bench\` (it builds first)`);
+  log(`temp folder ${tmpRoot}; app on ${base}, embedded PostgreSQL on 127.0.0.1:${pgPort}`);
+  await waitForQuiet({ threshold: QUIET_CORES, maxWaitMs: 45_000, log });
+
+  // 1. Start-up on a fresh ATRIUM_HOME, idle RSS, clean SIGTERM.
+  log('start-up on a fresh ATRIUM_HOME ...');
+  let run = await measured('startFresh', () => startApp(appOptions));
+  results.startFresh = run.ms;
+  log(`  /status 200 after ${fmt(run.ms / 1000, ' s', 2)}; idling ${IDLE_SECONDS} s`);
+  await sleep(IDLE_SECONDS * 1000);
+  results.rssIdle = rssMb(run.child.pid);
+  log(`  idle RSS ${fmt(results.rssIdle, ' MB')}`);
+  results.stops.push(await stopApp(run.child, home, log));
+
+  // 2. Second start on the same, initialised ATRIUM_HOME.
+  log('start-up on the initialised ATRIUM_HOME ...');
+  run = await measured('startWarm', () => startApp(appOptions));
+  results.startWarm = run.ms;
+  log(`  /status 200 after ${fmt(run.ms / 1000, ' s', 2)}`);
+  results.stops.push(await stopApp(run.child, home, log));
+
+  // 3. The measured server: the same main.js with the event-loop probe preloaded.
+  log('starting the app with the event-loop probe ...');
+  run = await startApp({ ...appOptions, probe: PROBE });
+  const app = run.child;
+
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    results.pgVersion = (await db.query('SHOW server_version')).rows[0].server_version;
+
+    // Login users: one real bcrypt hash at the app's cost, reused (the cost, not the salt, sets the work).
+    const password = `bench-${randomBytes(6).toString('hex')}`;
+    const hash = await bcrypt.hash(password, BCRYPT_COST);
+    await db.query(
+      `WITH u AS (
+         INSERT INTO users (username, full_name, email, password_hash)
+         SELECT 'bench-login-' || i, 'Bench Login ' || i, 'bench-login-' || i || '@example.test', $1
+           FROM generate_series(1, $2::int) AS i
+         RETURNING id)
+       INSERT INTO user_groups (user_id, group_id)
+       SELECT u.id, g.id FROM u, groups g WHERE g.name = 'confluence-users'`,
+      [hash, LOGIN_USERS],
+    );
+
+    // 4. Logins against raw bcrypt.compare, in alternating rounds; the event loop is watched meanwhile.
+    const via = agent(CONCURRENCY);
+    let nth = 0;
+    const login = () => passwordLogin(base, `bench-login-${(nth++ % LOGIN_USERS) + 1}`, password, via);
+    log(`warm-up: ${WARMUP_LOGINS} logins`);
+    await runFixed(WARMUP_LOGINS, CONCURRENCY, login);
+    await waitForQuiet({ threshold: QUIET_CORES, maxWaitMs: 45_000, log });
+    const loginMark = cpuMark();
+    for (let round = 1; round <= ROUNDS; round++) {
+      const burst = async () => {
+        await probeCall(app, 'reset');
+        const mark = cpuMark();
+        const stats = await runFixed(PER_ROUND, CONCURRENCY, login);
+        return { stats, loop: await probeCall(app, 'report'), foreign: foreignCores(mark) };
+      };
+      const raw = async () => {
+        const mark = cpuMark();
+        return { stats: await baselineBurst(hash, password), foreign: foreignCores(mark) };
+      };
+      // Alternate the order so that a slow start or end of the run does not favour either side.
+      const first = round % 2 ? await raw() : await burst();
+      const second = round % 2 ? await burst() : await raw();
+      const [baseline, logins] = round % 2 ? [first, second] : [second, first];
+      const ratio = logins.stats.perSecond / baseline.stats.perSecond;
+      results.rounds.push({ baseline, logins, ratio });
+      log(
+        `round ${round}: bcrypt.compare ${fmt(baseline.stats.perSecond, '/s', 2)}, logins ${fmt(logins.stats.perSecond, '/s', 2)}` +
+          ` (${fmt(ratio * 100, ' %')}), max event-loop delay ${fmt(logins.loop.maxMs, ' ms')}` +
+          `, max GC pause ${fmt(logins.loop.gcMaxMs, ' ms')}; other processes ${fmt(logins.foreign, ' cores', 2)}`,
+      );
+    }
+    results.foreign.logins = foreignCores(loginMark);
+    via.destroy();
+    await sleep(2000);
+    results.rssAfterLogins = rssMb(app.pid);
+    log(`RSS after the logins ${fmt(results.rssAfterLogins, ' MB')}`);
+
+    // 5. User management at 100k users.
+    log(`inserting ${SCALE_USERS.toLocaleString('en')} users ...`);
+    const t0 = performance.now();
+    await db.query(
+      `WITH u AS (
+         INSERT INTO users (username, full_name, email, password_hash)
+         SELECT 'user' || lpad(i::text, 6, '0'), 'Person ' || md5(i::text), 'user' || lpad(i::text, 6, '0') || '@example.test', $1
+           FROM generate_series(1, $2::int) AS i
+         RETURNING id)
+       INSERT INTO user_groups (user_id, group_id)
+       SELECT u.id, g.id FROM u, groups g WHERE g.name = 'confluence-users'`,
+      [hash, SCALE_USERS],
+    );
+    await db.query('ANALYZE users');
+    await db.query('ANALYZE user_groups');
+    results.insertMs = performance.now() - t0;
+    const count = async (where = '', params = []) =>
+      (await db.query(`SELECT count(*)::int AS n FROM users ${where}`, params)).rows[0].n;
+    results.totalUsers = await count();
+    log(`  ${results.totalUsers} users in ${fmt(results.insertMs / 1000, ' s')}`);
+
+    const adminVia = agent(1);
+    const jar = await passwordLogin(base, 'admin', adminPassword, adminVia);
+    const search = `WHERE lower(username) || ' ' || lower(full_name) || ' ' || lower(email) LIKE $1`;
+    const narrow = '4242'; // a handful of usernames and md5 full names
+    const broad = 'example'; // every bench user: the worst case for counting and sorting
+    const narrowCount = await count(search, [`%${narrow}%`]);
+    const broadCount = await count(search, [`%${broad}%`]);
+    const shows = (total, page) => (body) => {
+      if (!body.includes(`${total} user(s)`)) throw new Error(`expected "${total} user(s)" in the page`);
+      if (page && !body.includes(`Page ${page} of`)) throw new Error(`expected "Page ${page} of" in the page`);
+    };
+    const cases = [
+      ['GET /admin/users (first page)', '/admin/users', shows(results.totalUsers)],
+      ['GET /admin/users?page=1000', '/admin/users?page=1000', shows(results.totalUsers, 1000)],
+      [`GET /admin/users?q=${narrow} (${narrowCount} matches)`, `/admin/users?q=${narrow}`, shows(narrowCount)],
+      [`GET /admin/users?q=${broad} (${broadCount} matches)`, `/admin/users?q=${broad}`, shows(broadCount)],
+    ];
+    await probeCall(app, 'reset');
+    results.admin = await measured('admin', async () => {
+      const out = [];
+      for (const [label, path, check] of cases) {
+        const stats = await adminLatency(jar, adminVia, path, check);
+        out.push({ label, ...stats });
+        log(`${label}: p50 ${fmt(stats.p50, ' ms')}, p95 ${fmt(stats.p95, ' ms')}`);
+      }
+      return out;
+    });
+    results.adminLoop = await probeCall(app, 'report');
+    adminVia.destroy();
+  } finally {
+    await db.end();
+  }
+
+  results.stops.push(await stopApp(app, home, log));
+} catch (error) {
+  failed = error;
+  console.error(`[bench] FAILED: ${error.stack ?? error}`);
+} finally {
+  await cleanUp();
+}
+
+// ---------------------------------------------------------------- report
+const rows = [];
+const pass = (ok) => (ok ? 'PASS' : 'FAIL');
+const ms = (v) => fmt(v, ' ms');
+const busy = (name) => {
+  const cores = results.foreign[name];
+  return cores !== undefined && cores >= QUIET_CORES ? ` [busy machine: +${cores.toFixed(2)} cores]` : '';
+};
+if (results.startFresh !== undefined) {
+  rows.push({
+    figure: 'Start-up, fresh ATRIUM_HOME (spawn to /status 200)',
+    measured: fmt(results.startFresh / 1000, ' s', 2) + busy('startFresh'),
+    target: '< 15 s',
+    result: pass(results.startFresh < TARGET_START_MS),
+  });
+}
+if (results.startWarm !== undefined) {
+  rows.push({
+    figure: 'Start-up, initialised ATRIUM_HOME',
+    measured: fmt(results.startWarm / 1000, ' s', 2) + busy('startWarm'),
+    target: '< 15 s',
+    result: pass(results.startWarm < TARGET_START_MS),
+  });
+}
+if (results.stops.length) {
+  const clean = results.stops.filter((s) => s.clean).length;
+  rows.push({
+    figure: 'SIGTERM: exit 0, no error logged, no postgres left',
+    measured: `${clean}/${results.stops.length} clean, slowest ${fmt(Math.max(...results.stops.map((s) => s.ms)) / 1000, ' s', 2)}`,
+    target: 'all clean',
+    result: pass(clean === results.stops.length),
+  });
+}
+if (results.rssIdle !== undefined) {
+  rows.push({
+    figure: `Idle RSS of the app process (${IDLE_SECONDS} s after start-up)`,
+    measured: fmt(results.rssIdle, ' MB'),
+    target: '< 250 MB',
+    result: pass(results.rssIdle < TARGET_RSS_MB),
+  });
+}
+if (results.rssAfterLogins !== undefined) {
+  rows.push({
+    figure: 'RSS after the login rounds (2 s idle)',
+    measured: fmt(results.rssAfterLogins, ' MB'),
+    target: '< 250 MB',
+    result: pass(results.rssAfterLogins < TARGET_RSS_MB),
+  });
+}
+if (results.rounds.length === ROUNDS) {
+  const rounds = results.rounds;
+  const ratio = median(rounds.map((r) => r.ratio));
+  const list = (f) => rounds.map(f).join(', ');
+  const pooled = (side) => {
+    const count = rounds.reduce((n, r) => n + r[side].stats.count, 0);
+    const elapsed = rounds.reduce((n, r) => n + r[side].stats.elapsedMs, 0);
+    return { perSecond: (count * 1000) / elapsed };
+  };
+  results.ratio = ratio;
+  rows.push({
+    figure: `Raw bcrypt.compare, cost ${BCRYPT_COST}, concurrency ${CONCURRENCY}, own process (baseline)`,
+    measured: `${fmt(pooled('baseline').perSecond, '/s', 2)} (rounds: ${list((r) => r.baseline.stats.perSecond.toFixed(2))})`,
+    target: 'baseline',
+    result: 'info',
+  });
+  rows.push({
+    figure: `Password logins, GET+POST /login, concurrency ${CONCURRENCY}`,
+    measured:
+      `${fmt(pooled('logins').perSecond, '/s', 2)}; median ratio ${fmt(ratio * 100, ' %')} ` +
+      `(rounds: ${list((r) => `${(r.ratio * 100).toFixed(0)} %`)})` +
+      busy('logins'),
+    target: '>= 80 % of baseline',
+    result: pass(ratio >= TARGET_LOGIN_RATIO),
+  });
+  const all = summarise(rounds.flatMap((r) => r.logins.stats.latencies), 1);
+  rows.push({
+    figure: 'Login latency p50 / p95 / p99 (GET+POST)',
+    measured: `${ms(all.p50)} / ${ms(all.p95)} / ${ms(all.p99)}`,
+    target: '-',
+    result: 'info',
+  });
+  const worst = rounds.reduce((w, r) => (r.logins.loop.maxMs > w.logins.loop.maxMs ? r : w));
+  rows.push({
+    figure: 'Max event-loop stall during the login rounds (in the app process)',
+    measured:
+      `${ms(worst.logins.loop.maxMs)} (rounds: ${list((r) => r.logins.loop.maxMs.toFixed(0))} ms; ` +
+      `p99 ${ms(worst.logins.loop.p99Ms)}; max GC pause ${ms(Math.max(...rounds.map((r) => r.logins.loop.gcMaxMs)))})` +
+      busy('logins'),
+    target: '< 50 ms',
+    result: pass(worst.logins.loop.maxMs < TARGET_STALL_MS),
+  });
+}
+for (const a of results.admin ?? []) {
+  rows.push({
+    figure: `${a.label}, ${(results.totalUsers ?? 0).toLocaleString('en')} users`,
+    measured: `p50 ${ms(a.p50)} / p95 ${ms(a.p95)} / p99 ${ms(a.p99)}, ${fmt(a.perSecond, '/s')}` + busy('admin'),
+    target: 'fast (no figure)',
+    result: 'info',
+  });
+}
+if (results.adminLoop) {
+  rows.push({
+    figure: 'Max event-loop stall during the User management requests',
+    measured: ms(results.adminLoop.maxMs),
+    target: '-',
+    result: 'info',
+  });
+}
+if (failed) rows.push({ figure: 'Bench run', measured: String(failed.message).split('\n')[0], target: 'completes', result: 'FAIL' });
+
+const elapsed = (performance.now() - benchStarted) / 1000;
+const foreign = Object.entries(results.foreign)
+  .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+  .join(', ');
+const facts = [
+  `- Date: ${new Date().toISOString()}`,
+  `- Machine: ${cpus().length} CPUs (nproc), ${cpus()[0]?.model ?? 'unknown CPU'}, Linux ${readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim()}`,
+  `- Node.js ${process.version}, PostgreSQL ${results.pgVersion ?? 'n/a'} (embedded), libuv thread pool ${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}`,
+  `- Logins: bcrypt cost ${BCRYPT_COST}, ${LOGIN_USERS} users, ${WARMUP_LOGINS} warm-up logins, then ${ROUNDS} rounds of ${PER_ROUND} logins and ${PER_ROUND} raw compares each, concurrency ${CONCURRENCY}`,
+  `- User management: ${(results.totalUsers ?? 0).toLocaleString('en')} users (inserted and analysed in ${fmt((results.insertMs ?? NaN) / 1000, ' s')}), ${ADMIN_REQUESTS} sequential requests per URL after 3 warm-up, admin session`,
+  `- CPU used by other processes on the machine, in cores: ${foreign || 'n/a'} (figures taken above ${QUIET_CORES} are marked "busy machine")`,
+  `- Bench wall time: ${fmt(elapsed, ' s', 0)}`,
+];
+console.log(`\n${consoleTable(rows)}\n`);
+console.log(facts.join('\n'));
+const anyFail = !!failed || rows.some((r) => r.result === 'FAIL');
+if (!failed) {
+  writeBenchmarksDoc(
+    join(ROOT, 'docs', 'benchmarks.md'),
+    `## Latest run\n\n${facts.join('\n')}\n\n${markdownTable(rows)}\n`,
+  );
+  log('wrote docs/benchmarks.md');
+}
+process.exit(anyFail ? 1 : 0);

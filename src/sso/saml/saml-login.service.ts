@@ -1,0 +1,148 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { SAML } from '@node-saml/node-saml';
+import { DataSource } from 'typeorm';
+import { safeRedirectPath } from '../../common/safe-redirect.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import type { UserSummary } from '../../users/user-summary.js';
+import { AccountLinkingService } from '../account-linking.service.js';
+import { GroupSyncService } from '../group-sync.service.js';
+import { appIdUri, type IdentityProvider } from '../identity-provider.js';
+import { ENTRA_GROUPS_OVERAGE, normaliseAttributes, type SsoIdentity } from '../sso-identity.js';
+import { SsoTraceService } from '../sso-trace.service.js';
+import { AssertionReplayService } from './assertion-replay.service.js';
+import { createSamlClient } from './saml-client.factory.js';
+import { explainSamlError } from './saml-error.explainer.js';
+import { SamlRefusal } from './saml-refusal.js';
+import { inspectResponse, inspectVerifiedAssertion } from './saml-response.inspector.js';
+
+export interface CompletedLogin {
+  user: UserSummary;
+  identity: SsoIdentity;
+  redirectTo: string;
+}
+
+/** SP-initiated requests and the ACS, with every check DESIGN.md asks of the app. */
+@Injectable()
+export class SamlLoginService {
+  private readonly logger = new Logger(SamlLoginService.name);
+  private readonly clients = new Map<string, { stamp: string; client: SAML }>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly linking: AccountLinkingService,
+    private readonly groupSync: GroupSyncService,
+    private readonly replay: AssertionReplayService,
+    private readonly trace: SsoTraceService,
+  ) {}
+
+  /** node-saml instances are reused until the IdP's row changes. */
+  client(idp: IdentityProvider): SAML {
+    const stamp = `${idp.id}:${new Date(idp.updatedAt).getTime()}`;
+    const cached = this.clients.get(idp.uniqueId);
+    if (cached?.stamp === stamp) return cached.client;
+    const client = createSamlClient(idp, this.config.baseUrl, this.dataSource);
+    this.clients.set(idp.uniqueId, { stamp, client });
+    return client;
+  }
+
+  /** SP metadata: entity ID, ACS (POST), NameID format, and our certificates when used. */
+  spMetadata(idp: IdentityProvider): string {
+    const s = idp.settings;
+    return this.client(idp).generateServiceProviderMetadata(
+      s.encryptAssertions ? idp.spCertificate : null,
+      s.signRequests ? idp.spCertificate : null,
+    );
+  }
+
+  /** The IdP URL carrying an AuthnRequest (HTTP-Redirect); RelayState is the page wanted. */
+  async startLogin(idp: IdentityProvider, next: unknown): Promise<string> {
+    return this.client(idp).getAuthorizeUrlAsync(safeRedirectPath(next, ''), undefined, {});
+  }
+
+  /**
+   * Verifies a posted SAMLResponse and finds or creates the user. Every outcome lands in
+   * the SSO trace. Throws SamlRefusal with the reason in words.
+   */
+  async completeLogin(idp: IdentityProvider, body: Record<string, unknown>): Promise<CompletedLogin> {
+    const acsUrl = appIdUri(this.config.baseUrl, idp.uniqueId);
+    let flow: 'sp-initiated' | 'idp-initiated' = 'idp-initiated';
+    let identity: SsoIdentity | null = null;
+    try {
+      if (!idp.enabled) throw new SamlRefusal(`${idp.name} is disabled`);
+      const redirectTo = this.relayTarget(body.RelayState);
+      const inspected = inspectResponse(body.SAMLResponse, {
+        acsUrl,
+        entityId: idp.entityId,
+        idpName: idp.name,
+        allowSha1: idp.settings.allowSha1,
+      });
+      if (inspected.inResponseTo) flow = 'sp-initiated';
+      const { profile } = await this.client(idp)
+        .validatePostResponseAsync({ SAMLResponse: body.SAMLResponse as string })
+        .catch((error: unknown) => {
+          throw new SamlRefusal(explainSamlError(error, idp, inspected.xml, inspected.inResponseTo));
+        });
+      if (!profile?.getAssertionXml) throw new SamlRefusal('the response carries no usable assertion');
+      identity = {
+        nameId: profile.nameID ?? '',
+        nameIdFormat: profile.nameIDFormat ?? null,
+        sessionIndex: profile.sessionIndex ?? null,
+        attributes: normaliseAttributes(profile.attributes),
+      };
+      const verified = inspectVerifiedAssertion(profile.getAssertionXml(), {
+        acsUrl,
+        entityId: idp.entityId,
+        audiences: [acsUrl, ...idp.settings.extraAudiences],
+      });
+      await this.replay.consume(idp.id, verified.id, verified.notOnOrAfter, idp.settings.clockSkewSeconds);
+      if (identity.attributes[ENTRA_GROUPS_OVERAGE]) await this.noteGroupOverage(idp, identity, flow);
+
+      const { user, created } = await this.linking.resolveUser(idp, identity);
+      await this.groupSync.syncGroups(idp, user.id, identity);
+      await this.trace.record(idp.id, {
+        flow,
+        outcome: 'success',
+        reason: created ? `created account ${user.username}` : `logged in as ${user.username}`,
+        nameId: identity.nameId,
+        username: user.username,
+        attributes: identity.attributes,
+      });
+      return { user, identity, redirectTo };
+    } catch (error) {
+      const reason = error instanceof SamlRefusal ? error.reason : 'internal error while processing the response';
+      if (!(error instanceof SamlRefusal)) this.logger.error(error);
+      await this.trace.record(idp.id, {
+        flow,
+        outcome: 'failure',
+        reason,
+        nameId: identity?.nameId,
+        attributes: identity?.attributes,
+      });
+      throw error instanceof SamlRefusal ? error : new SamlRefusal(reason);
+    }
+  }
+
+  /**
+   * RelayState is a same-site relative path, or an absolute URL on our own base URL.
+   * Anything else is refused: it would send the person to another site.
+   */
+  private relayTarget(relayState: unknown): string {
+    if (relayState === undefined || relayState === null || relayState === '') return '/';
+    if (typeof relayState !== 'string') throw new SamlRefusal('RelayState is not text');
+    let candidate = relayState;
+    if (relayState.startsWith(`${this.config.baseUrl}/`)) candidate = relayState.slice(this.config.baseUrl.length);
+    const safe = safeRedirectPath(candidate, '');
+    if (!safe) throw new SamlRefusal(`RelayState points to another site: ${relayState.slice(0, 200)}`);
+    return safe;
+  }
+
+  private async noteGroupOverage(idp: IdentityProvider, identity: SsoIdentity, flow: 'sp-initiated' | 'idp-initiated') {
+    const message =
+      `${idp.name} sent a group-overage claim for ${identity.nameId} instead of the groups: the user is in too many ` +
+      'groups for a SAML token. Group sync skipped the groups claim; in Entra, emit only groups assigned to the application.';
+    this.logger.warn(message);
+    await this.trace.record(idp.id, { flow, outcome: 'info', reason: message, nameId: identity.nameId });
+  }
+}

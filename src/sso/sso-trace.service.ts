@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+export const TRACE_KEEP = 100;
+
+export interface TraceEntry {
+  flow: 'sp-initiated' | 'idp-initiated' | 'acs' | 'logout' | 'metadata';
+  outcome: 'success' | 'failure' | 'info';
+  reason?: string | null;
+  nameId?: string | null;
+  username?: string | null;
+  /** Attribute names and values as received; never signatures or session IDs. */
+  attributes?: Record<string, unknown> | null;
+}
+
+export interface TraceRow extends TraceEntry {
+  id: string;
+  at: Date;
+}
+
+/** The last attempts per IdP, for the admin's SSO trace page. */
+@Injectable()
+export class SsoTraceService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async record(idpId: number, entry: TraceEntry): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO sso_trace (idp_id, flow, outcome, reason, name_id, username, attributes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        idpId,
+        entry.flow,
+        entry.outcome,
+        entry.reason?.slice(0, 2000) ?? null,
+        entry.nameId?.slice(0, 1000) ?? null,
+        entry.username?.slice(0, 255) ?? null,
+        entry.attributes ? JSON.stringify(entry.attributes) : null,
+      ],
+    );
+    // Keep the newest TRACE_KEEP entries for this IdP.
+    await this.dataSource.query(
+      `DELETE FROM sso_trace WHERE idp_id = $1 AND id < (
+         SELECT min(id) FROM (SELECT id FROM sso_trace WHERE idp_id = $1 ORDER BY id DESC LIMIT $2) newest)`,
+      [idpId, TRACE_KEEP],
+    );
+  }
+
+  async listTrace(idpId: number): Promise<TraceRow[]> {
+    return this.dataSource.query(
+      `SELECT id, at, flow, outcome, reason, name_id AS "nameId", username, attributes
+         FROM sso_trace WHERE idp_id = $1 ORDER BY id DESC LIMIT $2`,
+      [idpId, TRACE_KEEP],
+    );
+  }
+}
