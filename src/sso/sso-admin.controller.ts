@@ -45,7 +45,8 @@ export class SsoAdminController {
 
   private async overview(values: Record<string, unknown>) {
     const idps = await this.registry.listIdps();
-    const settings = { ...(await this.options.ssoSettings()), ...values };
+    // Not `settings`: Express reserves that name in view locals.
+    const ssoSettings = { ...(await this.options.ssoSettings()), ...values };
     return {
       title: 'SAML single sign-on',
       section: 'sso',
@@ -56,9 +57,9 @@ export class SsoAdminController {
         enabled: i.enabled,
         appIdUri: appIdUri(this.config.baseUrl, i.uniqueId),
         domains: i.knownDomains.join(', '),
-        isDefault: settings.defaultIdp === i.uniqueId,
+        isDefault: ssoSettings.defaultIdp === i.uniqueId,
       })),
-      settings,
+      ssoSettings,
     };
   }
 }

@@ -1,4 +1,5 @@
 import { NotFoundException } from '@nestjs/common';
+import { releaseTogether } from '../../test/helpers/race.js';
 import { startTestServices, type TestServices } from '../../test/helpers/test-services.js';
 import { ADMINS_GROUP, USERS_GROUP } from './group.entity.js';
 import { GroupsService } from './groups.service.js';
@@ -116,10 +117,12 @@ describe('GroupsService', () => {
       const b = await addUser({}, [ADMINS_GROUP]);
       await s.db.query(`UPDATE users SET active = false WHERE id = $1`, [admin.id]);
       try {
-        const results = await Promise.allSettled([
-          groups.removeMember(ADMINS_GROUP, a.id),
-          groups.setUserGroups(b.id, [USERS_GROUP]),
-        ]);
+        const results = await releaseTogether(
+          s.config.databaseUrl,
+          { sql: `SELECT 1 FROM user_groups WHERE user_id = ANY($1) FOR UPDATE`, params: [[a.id, b.id]] },
+          2,
+          () => [groups.removeMember(ADMINS_GROUP, a.id), groups.setUserGroups(b.id, [USERS_GROUP])],
+        );
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
         expect(await users.countActiveAdmins()).toBe(1);
       } finally {

@@ -120,6 +120,7 @@ export class GroupsService {
 
   private async assertAdminsRemain(tx: EntityManager): Promise<void> {
     // Rolls the transaction back if it would lock every administrator out.
+    // nolock
     if ((await this.users.countActiveAdmins(tx)) === 0) throw new UserInputError({ groups: LAST_ADMIN });
   }
 

@@ -1,5 +1,6 @@
 import { NotFoundException } from '@nestjs/common';
 import bcrypt from 'bcrypt';
+import { releaseTogether } from '../../test/helpers/race.js';
 import { startTestServices, type TestServices } from '../../test/helpers/test-services.js';
 import { ADMINS_GROUP, USERS_GROUP } from './group.entity.js';
 import { UserInputError } from './user-input.error.js';
@@ -306,14 +307,22 @@ describe('UsersService', () => {
       const a = await users.createUser(userInput(), { requirePassword: true, groups: [ADMINS_GROUP] });
       const b = await users.createUser(userInput(), { requirePassword: true, groups: [ADMINS_GROUP] });
       const admin = (await users.findByUsername('admin'))!;
-      await users.setActive(admin.id, false).catch(() => undefined);
       await s.db.query(`UPDATE users SET active = false WHERE id = $1`, [admin.id]);
-      expect(await users.countActiveAdmins()).toBe(2);
-
-      const results = await Promise.allSettled([users.setActive(a.id, false), users.setActive(b.id, false)]);
-      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-      expect(await users.countActiveAdmins()).toBe(1);
-      await s.db.query(`UPDATE users SET active = true WHERE id = $1`, [admin.id]);
+      try {
+        expect(await users.countActiveAdmins()).toBe(2);
+        const results = await releaseTogether(
+          s.config.databaseUrl,
+          { sql: `SELECT 1 FROM users WHERE id = ANY($1) FOR UPDATE`, params: [[a.id, b.id]] },
+          2,
+          () => [users.setActive(a.id, false), users.setActive(b.id, false)],
+        );
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        const [refused] = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        expect(refused.reason).toBeInstanceOf(UserInputError);
+        expect(await users.countActiveAdmins()).toBe(1);
+      } finally {
+        await s.db.query(`UPDATE users SET active = true WHERE id = $1`, [admin.id]);
+      }
     });
   });
 });

@@ -25,6 +25,8 @@ export interface NewUserOptions {
 }
 
 const MAX_PAGE_SIZE = 100;
+// Serialises changes that could leave no active administrator; see lockAdmins().
+const ADMINS_LOCK_KEY = 727_312_004;
 
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -127,8 +129,13 @@ export class UsersService {
     );
     const pages = Math.max(1, Math.ceil(total / pageSize));
     const page = Math.min(Math.max(Math.floor(query.page ?? 1), 1), pages);
+    // Pick the page's ids first: OFFSET skips rows after computing their select list, so the
+    // groups subquery would otherwise run for every skipped user (50,000 times on page 1000).
     const users = await this.dataSource.query(
-      `${USER_SUMMARY_SELECT} ${where} ORDER BY lower(u.username) LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+      `${USER_SUMMARY_SELECT}
+         JOIN (SELECT u.id FROM users u ${where}
+                ORDER BY lower(u.username) LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}) AS paged ON paged.id = u.id
+        ORDER BY lower(u.username)`,
       params,
     );
     return { users, total, page, pageSize, pages };
@@ -165,11 +172,26 @@ export class UsersService {
   /** Deactivation also ends every session the user has, on every process. */
   async setActive(id: string, active: boolean): Promise<void> {
     const user = await this.requireUser(id);
-    if (!active && user.active && user.groups.includes(ADMINS_GROUP) && (await this.countActiveAdmins()) <= 1) {
-      throw new UserInputError({ active: 'This is the last active administrator; it cannot be deactivated.' });
-    }
-    await this.dataSource.query(`UPDATE users SET active = $2, updated_at = now() WHERE id = $1`, [id, active]);
+    await this.dataSource.transaction(async (tx) => {
+      await tx.query(`UPDATE users SET active = $2, updated_at = now() WHERE id = $1`, [id, active]);
+      if (!active && user.active && user.groups.includes(ADMINS_GROUP)) {
+        // Rolls the deactivation back if it leaves no active administrator.
+        // nolock
+        if ((await this.countActiveAdmins(tx)) === 0) {
+          throw new UserInputError({ active: 'This is the last active administrator; it cannot be deactivated.' });
+        }
+      }
+    });
     if (!active) await this.sessions.endSessionsForUser(id);
+  }
+
+  /**
+   * Take inside a transaction before counting the administrators a change leaves. Without it,
+   * two admins deactivating each other at once each still see the other and both succeed;
+   * with it, the second waits and then counts what the first committed.
+   */
+  async lockAdmins(tx: EntityManager): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock($1)`, [ADMINS_LOCK_KEY]);
   }
 
   async recordLogin(id: string): Promise<void> {

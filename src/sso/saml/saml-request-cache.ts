@@ -22,12 +22,14 @@ export class SamlRequestCache implements CacheProvider {
     return { value, createdAt: Date.now() };
   }
 
+  /** node-saml expects the value saved: the request's IssueInstant, which it checks for age. */
   async getAsync(key: string): Promise<string | null> {
-    const rows = await this.dataSource.query(
-      `SELECT 1 FROM saml_request_ids WHERE request_id = $1 AND idp_id = $2 AND expires_at > now()`,
-      [key, this.idpId],
+    const rows: { created: Date }[] = await this.dataSource.query(
+      `SELECT expires_at - make_interval(secs => $3) AS created FROM saml_request_ids
+        WHERE request_id = $1 AND idp_id = $2 AND expires_at > now()`,
+      [key, this.idpId, this.ttlMs / 1000],
     );
-    return rows.length ? key : null;
+    return rows.length ? new Date(rows[0].created).toISOString() : null;
   }
 
   async removeAsync(key: string | null): Promise<string | null> {

@@ -1,0 +1,189 @@
+import * as samlify from 'samlify';
+import { generate } from 'selfsigned';
+
+/**
+ * An independent SAML IdP for tests, built on samlify: it signs (and shapes) the responses
+ * Atrium must accept or refuse. Atrium's own code never builds the responses it checks.
+ */
+
+// samlify validates XML against the SAML schema when parsing requests; the AuthnRequests
+// here come from node-saml, and structure is what the tests check.
+samlify.setSchemaValidator({ validate: () => Promise.resolve('skipped') });
+
+const POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
+const REDIRECT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
+
+export const ENTRA_CLAIMS = {
+  email: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
+  givenName: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname',
+  surname: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname',
+  name: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name',
+  displayName: 'http://schemas.microsoft.com/identity/claims/displayname',
+  objectId: 'http://schemas.microsoft.com/identity/claims/objectidentifier',
+  groups: 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups',
+};
+
+export interface KeyPair {
+  privateKey: string;
+  cert: string;
+}
+
+export async function makeKeyPair(cn = 'Test IdP'): Promise<KeyPair> {
+  const pems = await generate([{ name: 'commonName', value: cn }], { keySize: 2048, algorithm: 'sha256' });
+  return { privateKey: pems.private, cert: pems.cert };
+}
+
+export interface ResponseOptions {
+  /** The App ID URI of the Atrium IdP entry: SP entity ID and ACS at once. */
+  acsUrl: string;
+  nameId: string;
+  nameIdFormat?: string;
+  attributes?: Record<string, string | string[]>;
+  inResponseTo?: string;
+  /** Which parts samlify signs. Entra's default is 'assertion'. */
+  sign?: 'assertion' | 'response' | 'both';
+  /** Overrides of template values: Audience, Destination, SubjectRecipient, Issuer, times, IDs. */
+  values?: Record<string, string>;
+  /** Signs with another key (and puts that key's certificate in KeyInfo). */
+  keys?: KeyPair;
+  signatureAlgorithm?: string;
+  sessionIndex?: string;
+}
+
+function escapeXml(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function attributeStatement(attributes: Record<string, string | string[]>): string {
+  const items = Object.entries(attributes)
+    .map(([name, value]) => {
+      const values = (Array.isArray(value) ? value : [value])
+        .map((v) => `<saml:AttributeValue xsi:type="xs:string">${escapeXml(v)}</saml:AttributeValue>`)
+        .join('');
+      return `<saml:Attribute Name="${escapeXml(name)}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri">${values}</saml:Attribute>`;
+    })
+    .join('');
+  return items ? `<saml:AttributeStatement>${items}</saml:AttributeStatement>` : '';
+}
+
+export class TestIdp {
+  readonly entityId: string;
+  readonly ssoUrl: string;
+  readonly sloUrl: string;
+
+  private constructor(
+    readonly keys: KeyPair,
+    entityId: string,
+  ) {
+    this.entityId = entityId;
+    this.ssoUrl = `${entityId}/sso`;
+    this.sloUrl = `${entityId}/slo`;
+  }
+
+  static async create(entityId = 'https://idp.example.test'): Promise<TestIdp> {
+    return new TestIdp(await makeKeyPair(`IdP ${entityId}`), entityId);
+  }
+
+  /** base64 DER of the signing certificate, as metadata carries it. */
+  get certificateBase64(): string {
+    return this.keys.cert.replace(/-----[^-]+-----|\s+/g, '');
+  }
+
+  private idp(keys: KeyPair = this.keys, signatureAlgorithm?: string) {
+    return samlify.IdentityProvider({
+      entityID: this.entityId,
+      privateKey: keys.privateKey,
+      signingCert: keys.cert,
+      singleSignOnService: [
+        { Binding: REDIRECT, Location: this.ssoUrl },
+        { Binding: POST, Location: this.ssoUrl },
+      ],
+      singleLogoutService: [{ Binding: REDIRECT, Location: this.sloUrl }],
+      nameIDFormat: ['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'],
+      ...(signatureAlgorithm ? { requestSignatureAlgorithm: signatureAlgorithm } : {}),
+    } as any);
+  }
+
+  private sp(acsUrl: string, sign: 'assertion' | 'response' | 'both') {
+    return samlify.ServiceProvider({
+      entityID: acsUrl,
+      assertionConsumerService: [{ Binding: POST, Location: acsUrl }],
+      singleLogoutService: [{ Binding: REDIRECT, Location: acsUrl.replace(/\/login$/, '/logout') }],
+      wantAssertionsSigned: sign !== 'response',
+      wantMessageSigned: sign !== 'assertion',
+    } as any);
+  }
+
+  /** The IdP's metadata XML, as an admin would download it. */
+  metadataXml(): string {
+    return this.idp().getMetadata();
+  }
+
+  /** Reads the AuthnRequest out of Atrium's redirect to the IdP. */
+  async parseAuthnRequest(redirectUrl: string, acsUrl: string): Promise<{ id: string; relayState: string | null; xml: string }> {
+    const url = new URL(redirectUrl);
+    const query = Object.fromEntries(url.searchParams.entries());
+    const octetString = url.search.slice(1);
+    const parsed = await this.idp().parseLoginRequest(this.sp(acsUrl, 'assertion'), 'redirect', { query, octetString } as any);
+    return { id: parsed.extract.request.id, relayState: url.searchParams.get('RelayState'), xml: parsed.samlContent };
+  }
+
+  /** A signed SAMLResponse (base64), shaped by `options`. */
+  async loginResponse(options: ResponseOptions): Promise<string> {
+    const sign = options.sign ?? 'assertion';
+    const now = new Date();
+    const later = new Date(now.getTime() + 5 * 60 * 1000).toISOString();
+    const sessionIndex = options.sessionIndex ?? `_session${Date.now()}`;
+    const values: Record<string, string> = {
+      ID: `_r${Math.random().toString(16).slice(2)}${Date.now()}`,
+      AssertionID: `_a${Math.random().toString(16).slice(2)}${Date.now()}`,
+      Destination: options.acsUrl,
+      Audience: options.acsUrl,
+      SubjectRecipient: options.acsUrl,
+      Issuer: this.entityId,
+      IssueInstant: now.toISOString(),
+      StatusCode: 'urn:oasis:names:tc:SAML:2.0:status:Success',
+      ConditionsNotBefore: now.toISOString(),
+      ConditionsNotOnOrAfter: later,
+      SubjectConfirmationDataNotOnOrAfter: later,
+      NameIDFormat: options.nameIdFormat ?? 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+      NameID: options.nameId,
+      InResponseTo: options.inResponseTo ?? '',
+      AuthnStatement: `<saml:AuthnStatement AuthnInstant="${now.toISOString()}" SessionIndex="${sessionIndex}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`,
+      AttributeStatement: attributeStatement(options.attributes ?? {}),
+      ...options.values,
+    };
+    const idp = this.idp(options.keys, options.signatureAlgorithm);
+    const { context } = await idp.createLoginResponse(this.sp(options.acsUrl, sign), {}, 'post', {}, (template: string) => {
+      // samlify's own replacer escapes every value; the statements here are XML fragments.
+      const fragments = new Set(['AuthnStatement', 'AttributeStatement']);
+      let xml = template.replace(/\{(\w+)\}/g, (whole, key: string) =>
+        key in values ? (fragments.has(key) ? values[key] : escapeXml(values[key])) : whole,
+      );
+      // IdP-initiated responses carry no InResponseTo at all.
+      if (!options.inResponseTo) xml = xml.replace(/ InResponseTo=""/g, '');
+      return { id: values.ID, context: xml };
+    });
+    return context;
+  }
+
+  /** An IdP-initiated LogoutRequest URL (HTTP-Redirect, signed) to Atrium's SLO endpoint. */
+  async logoutRequestUrl(acsUrl: string, nameId: string): Promise<string> {
+    const { context } = this.idp().createLogoutRequest(this.sp(acsUrl, 'assertion'), 'redirect', {
+      logoutNameID: nameId,
+    } as any) as { context: string };
+    return context;
+  }
+
+  /** A LogoutResponse URL answering Atrium's LogoutRequest. */
+  async logoutResponseUrl(acsUrl: string, requestUrl: string): Promise<string> {
+    const url = new URL(requestUrl);
+    const query = Object.fromEntries(url.searchParams.entries());
+    const parsed = await this.idp().parseLogoutRequest(this.sp(acsUrl, 'assertion'), 'redirect', {
+      query,
+      octetString: url.search.slice(1),
+    } as any);
+    const { context } = this.idp().createLogoutResponse(this.sp(acsUrl, 'assertion'), parsed, 'redirect', '') as { context: string };
+    return context;
+  }
+}
