@@ -76,6 +76,10 @@ async function bootstrap(): Promise<void> {
     fail(listenError(error, config.port));
   }
   console.log(`Atrium is running at ${config.baseUrl} (listening on ${config.host}:${config.port})`);
+  if (config.secureCookies && !config.trustProxy) {
+    // Atrium speaks plain HTTP; behind a TLS proxy, Secure cookies are only set when it trusts X-Forwarded-Proto.
+    console.warn('Atrium: ATRIUM_BASE_URL is https but ATRIUM_TRUST_PROXY is off; logins will not stick behind a TLS proxy.');
+  }
 }
 
 await bootstrap();
