@@ -81,6 +81,13 @@ export class GroupAdminController {
   private async groupView(name: string, values: Form): Promise<Form> {
     const members = await this.groups.listMembers(name);
     const group = (await this.groups.findGroup(name))!;
-    return { title: `Group ${group.name}`, tab: 'groups', group, members: members.map(presentUser), values };
+    return {
+      title: `Group ${group.name}`,
+      tab: 'groups',
+      group,
+      members: members.map(presentUser),
+      truncated: group.members > members.length,
+      values,
+    };
   }
 }

@@ -121,7 +121,7 @@ describe('GroupsService', () => {
           s.config.databaseUrl,
           { sql: `SELECT 1 FROM user_groups WHERE user_id = ANY($1) FOR UPDATE`, params: [[a.id, b.id]] },
           2,
-          () => [groups.removeMember(ADMINS_GROUP, a.id), groups.setUserGroups(b.id, [USERS_GROUP])],
+          () => [groups.removeMember(ADMINS_GROUP, a.id), groups.removeMember(ADMINS_GROUP, b.id)],
         );
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
         expect(await users.countActiveAdmins()).toBe(1);

@@ -14,6 +14,9 @@ export interface GroupSummary {
   builtIn: boolean;
 }
 
+/** Group pages list this many members; the page says when there are more. */
+export const MEMBER_PAGE = 1000;
+
 const LAST_ADMIN = 'confluence-administrators must keep at least one active member.';
 
 @Injectable()
@@ -64,7 +67,7 @@ export class GroupsService {
     const group = await this.requireGroup(name);
     return this.dataSource.query(
       `${USER_SUMMARY_SELECT} WHERE u.id IN (SELECT user_id FROM user_groups WHERE group_id = $1)
-       ORDER BY lower(u.username) LIMIT 1000`,
+       ORDER BY lower(u.username) LIMIT ${MEMBER_PAGE}`,
       [group.id],
     );
   }
@@ -120,7 +123,7 @@ export class GroupsService {
 
   private async assertAdminsRemain(tx: EntityManager): Promise<void> {
     // Rolls the transaction back if it would lock every administrator out.
-    // nolock
+    await this.users.lockAdmins(tx);
     if ((await this.users.countActiveAdmins(tx)) === 0) throw new UserInputError({ groups: LAST_ADMIN });
   }
 

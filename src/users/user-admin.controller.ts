@@ -5,6 +5,7 @@ import { setFlash } from '../common/flash.js';
 import { renderFormError } from '../common/form-errors.js';
 import { GroupsService } from './groups.service.js';
 import { presentGroupChoices, presentUser, presentUserPage } from './user-admin.presenter.js';
+import { UserInputError } from './user-input.error.js';
 import { text } from './user-rules.js';
 import { UsersService } from './users.service.js';
 
@@ -66,9 +67,13 @@ export class UserAdminController {
   @Post('users/:id/groups')
   async updateGroups(@Param('id', uuid) id: string, @Body() body: Form, @Req() req: Request, @Res() res: Response) {
     const raw = body.groups;
-    const names = (Array.isArray(raw) ? raw : raw ? [raw] : []).filter((n): n is string => typeof n === 'string');
+    const list = Array.isArray(raw) ? raw : raw === undefined || raw === '' ? [] : [raw];
     try {
-      await this.groups.setUserGroups(id, names);
+      // Checkbox values are strings; anything else is a forged form, not "no groups".
+      if (!list.every((n): n is string => typeof n === 'string')) {
+        throw new UserInputError({ groups: 'The group list is not valid.' });
+      }
+      await this.groups.setUserGroups(id, list);
       this.done(req, res, id, 'Groups saved.');
     } catch (error) {
       await this.renderUserError(res, id, error, {});

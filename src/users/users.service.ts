@@ -129,13 +129,8 @@ export class UsersService {
     );
     const pages = Math.max(1, Math.ceil(total / pageSize));
     const page = Math.min(Math.max(Math.floor(query.page ?? 1), 1), pages);
-    // Pick the page's ids first: OFFSET skips rows after computing their select list, so the
-    // groups subquery would otherwise run for every skipped user (50,000 times on page 1000).
     const users = await this.dataSource.query(
-      `${USER_SUMMARY_SELECT}
-         JOIN (SELECT u.id FROM users u ${where}
-                ORDER BY lower(u.username) LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}) AS paged ON paged.id = u.id
-        ORDER BY lower(u.username)`,
+      `${USER_SUMMARY_SELECT} ${where} ORDER BY lower(u.username) LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
       params,
     );
     return { users, total, page, pageSize, pages };
@@ -176,7 +171,7 @@ export class UsersService {
       await tx.query(`UPDATE users SET active = $2, updated_at = now() WHERE id = $1`, [id, active]);
       if (!active && user.active && user.groups.includes(ADMINS_GROUP)) {
         // Rolls the deactivation back if it leaves no active administrator.
-        // nolock
+        await this.lockAdmins(tx);
         if ((await this.countActiveAdmins(tx)) === 0) {
           throw new UserInputError({ active: 'This is the last active administrator; it cannot be deactivated.' });
         }

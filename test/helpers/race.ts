@@ -18,6 +18,8 @@ export async function releaseTogether<T>(
     await blocker.query(lock.sql, lock.params);
     const settled = Promise.allSettled(work());
     for (let attempt = 0; ; attempt++) {
+      // pg_stat_activity is read once per transaction unless the snapshot is cleared.
+      await blocker.query('SELECT pg_stat_clear_snapshot()');
       const { rows } = await blocker.query(
         `SELECT count(*)::int AS n FROM pg_stat_activity
           WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
