@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpException, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpException, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Public } from '../common/access.decorators.js';
 import { safeRedirectPath } from '../common/safe-redirect.js';
@@ -62,6 +62,7 @@ export class LoginController {
   /** Known-domain discovery: someone@contoso.com goes to the IdP that lists contoso.com. */
   @Public()
   @Post('login/discover')
+  @HttpCode(200)
   async discoverIdp(@Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
     const next = safeRedirectPath(body?.next);
     const identifier = field(body?.identifier);

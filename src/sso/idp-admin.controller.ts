@@ -1,5 +1,4 @@
 import { Body, Controller, Get, Param, Post, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
 import { Roles } from '../common/access.decorators.js';
 import { setFlash } from '../common/flash.js';
@@ -8,7 +7,7 @@ import { IdpAdminService } from './idp-admin.service.js';
 import { IdpRegistryService } from './idp-registry.service.js';
 import { presentIdpPage } from './idp-admin.presenter.js';
 import { toList } from './idp-settings.validator.js';
-import { MAX_METADATA_BYTES } from './metadata/idp-metadata.parser.js';
+import { MetadataUploadInterceptor, uploadedMetadata } from './metadata/metadata-upload.interceptor.js';
 import { SsoTraceService } from './sso-trace.service.js';
 
 type Input = Record<string, unknown>;
@@ -58,7 +57,7 @@ export class IdpAdminController {
   }
 
   @Post('metadata')
-  @UseInterceptors(FileInterceptor('metadataFile', { limits: { fileSize: MAX_METADATA_BYTES + 1, files: 1 } }))
+  @UseInterceptors(MetadataUploadInterceptor)
   async reimportMetadata(
     @Param('uniqueId') uniqueId: string,
     @Body() body: Input,
@@ -67,7 +66,7 @@ export class IdpAdminController {
     @Res() res: Response,
   ): Promise<void> {
     try {
-      const source = body.refresh ? null : this.admin.metadataSource(body, file?.buffer);
+      const source = body.refresh ? null : this.admin.metadataSource(body, uploadedMetadata(req, file));
       await this.admin.reimportMetadata(uniqueId, source);
       this.done(req, res, uniqueId, 'metadata', 'Metadata imported.');
     } catch (error) {

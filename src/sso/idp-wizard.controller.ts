@@ -10,14 +10,13 @@ import {
   UploadedFile,
   UseInterceptors,
 } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
 import { Roles } from '../common/access.decorators.js';
 import { setFlash } from '../common/flash.js';
 import { renderFormError } from '../common/form-errors.js';
 import { findPreset } from './idp-presets.js';
 import { IdpWizardService, WIZARD_STEPS, type IdpDraft, type WizardStep } from './idp-wizard.service.js';
-import { MAX_METADATA_BYTES } from './metadata/idp-metadata.parser.js';
+import { MetadataUploadInterceptor, uploadedMetadata } from './metadata/metadata-upload.interceptor.js';
 
 type Input = Record<string, unknown>;
 const STEP_TITLES: Record<WizardStep, string> = {
@@ -50,7 +49,7 @@ export class IdpWizardController {
   }
 
   @Post('metadata')
-  @UseInterceptors(FileInterceptor('metadataFile', { limits: { fileSize: MAX_METADATA_BYTES + 1, files: 1 } }))
+  @UseInterceptors(MetadataUploadInterceptor)
   async importMetadata(
     @Body() body: Input,
     @UploadedFile() file: { buffer: Buffer } | undefined,
@@ -60,7 +59,7 @@ export class IdpWizardController {
     const draft = this.openDraft(req, res, 'metadata');
     if (!draft) return;
     try {
-      await this.wizard.applyMetadata(draft, body, file?.buffer);
+      await this.wizard.applyMetadata(draft, body, uploadedMetadata(req, file));
       this.next(req, res, draft, 'metadata');
     } catch (error) {
       const values = { source: body.source, metadataUrl: body.metadataUrl, entityId: body.entityId, ssoUrl: body.ssoUrl };

@@ -1,4 +1,4 @@
-import { DOMParser } from '@xmldom/xmldom';
+import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
 
 // The DOM members Atrium reads. @xmldom/xmldom 0.8 types lean on the DOM lib, which a
 // Node project does not load, so these describe the shape it returns.
@@ -14,6 +14,7 @@ export interface XmlElement extends XmlNode {
   namespaceURI: string | null;
   localName: string;
   getAttribute(name: string): string | null;
+  setAttribute(name: string, value: string): void;
   getElementsByTagNameNS(ns: string, localName: string): ArrayLike<XmlElement>;
 }
 
@@ -25,15 +26,26 @@ export interface XmlDocument extends XmlNode {
 export const ELEMENT_NODE = 1;
 export const COMMENT_NODE = 8;
 
-/** Parses XML with @xmldom/xmldom, returning the first error or warning-free document. */
-export function parseXmlDocument(xml: string): { doc: XmlDocument | null; problem: string | null } {
+/**
+ * Parses XML with @xmldom/xmldom, returning the first error or warning-free document.
+ * `strict` also counts warnings: xmldom 0.8 repairs some malformed XML (a mismatched end
+ * tag, an unquoted attribute) and only warns about it.
+ */
+export function parseXmlDocument(
+  xml: string,
+  options: { strict?: boolean } = {},
+): { doc: XmlDocument | null; problem: string | null } {
   let problem: string | null = null;
   const doc = new DOMParser({
     errorHandler: (level: string, message: string) => {
-      if (level !== 'warning') problem ??= message.replace(/^\[xmldom \w+\]\s*/, '').split('\n')[0];
+      if (level !== 'warning' || options.strict) problem ??= message.replace(/^\[xmldom \w+\]\s*/, '').split('\n')[0];
     },
   }).parseFromString(xml, 'text/xml') as unknown as XmlDocument | null;
   return { doc: doc?.documentElement ? doc : null, problem };
+}
+
+export function serializeXml(doc: XmlDocument): string {
+  return new XMLSerializer().serializeToString(doc as never);
 }
 
 export function childElements(parent: XmlElement, ns: string, localName: string): XmlElement[] {

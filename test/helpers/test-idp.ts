@@ -44,10 +44,17 @@ export interface ResponseOptions {
   sign?: 'assertion' | 'response' | 'both';
   /** Overrides of template values: Audience, Destination, SubjectRecipient, Issuer, times, IDs. */
   values?: Record<string, string>;
+  /** Overrides inserted as raw XML, unescaped: e.g. a NameID with a comment in it. */
+  rawValues?: Record<string, string>;
   /** Signs with another key (and puts that key's certificate in KeyInfo). */
   keys?: KeyPair;
   signatureAlgorithm?: string;
   sessionIndex?: string;
+  /**
+   * Optional: encrypt the assertion (after signing it) for the SP whose metadata XML is given,
+   * with the encryption certificate published there, as a real IdP does.
+   */
+  encryptWith?: { spMetadataXml: string; dataEncryptionAlgorithm?: string; keyEncryptionAlgorithm?: string };
 }
 
 function escapeXml(value: string): string {
@@ -89,7 +96,7 @@ export class TestIdp {
     return this.keys.cert.replace(/-----[^-]+-----|\s+/g, '');
   }
 
-  private idp(keys: KeyPair = this.keys, signatureAlgorithm?: string) {
+  private idp(keys: KeyPair = this.keys, signatureAlgorithm?: string, extra: Record<string, unknown> = {}) {
     return samlify.IdentityProvider({
       entityID: this.entityId,
       privateKey: keys.privateKey,
@@ -101,16 +108,18 @@ export class TestIdp {
       singleLogoutService: [{ Binding: REDIRECT, Location: this.sloUrl }],
       nameIDFormat: ['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'],
       ...(signatureAlgorithm ? { requestSignatureAlgorithm: signatureAlgorithm } : {}),
+      ...extra,
     } as any);
   }
 
-  private sp(acsUrl: string, sign: 'assertion' | 'response' | 'both') {
+  private sp(acsUrl: string, sign: 'assertion' | 'response' | 'both', extra: Record<string, unknown> = {}) {
     return samlify.ServiceProvider({
       entityID: acsUrl,
       assertionConsumerService: [{ Binding: POST, Location: acsUrl }],
       singleLogoutService: [{ Binding: REDIRECT, Location: acsUrl.replace(/\/login$/, '/logout') }],
       wantAssertionsSigned: sign !== 'response',
       wantMessageSigned: sign !== 'assertion',
+      ...extra,
     } as any);
   }
 
@@ -152,11 +161,28 @@ export class TestIdp {
       AuthnStatement: `<saml:AuthnStatement AuthnInstant="${now.toISOString()}" SessionIndex="${sessionIndex}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`,
       AttributeStatement: attributeStatement(options.attributes ?? {}),
       ...options.values,
+      ...options.rawValues,
     };
-    const idp = this.idp(options.keys, options.signatureAlgorithm);
-    const { context } = await idp.createLoginResponse(this.sp(options.acsUrl, sign), {}, 'post', {}, (template: string) => {
+    const encryption = options.encryptWith;
+    const encryptCert = encryption
+      ? samlify.SPMetadata(encryption.spMetadataXml).getX509Certificate('encryption')
+      : undefined;
+    if (encryption && !encryptCert) throw new Error('the SP metadata publishes no encryption certificate');
+    const idp = this.idp(
+      options.keys,
+      options.signatureAlgorithm,
+      encryption
+        ? {
+            isAssertionEncrypted: true,
+            ...(encryption.dataEncryptionAlgorithm ? { dataEncryptionAlgorithm: encryption.dataEncryptionAlgorithm } : {}),
+            ...(encryption.keyEncryptionAlgorithm ? { keyEncryptionAlgorithm: encryption.keyEncryptionAlgorithm } : {}),
+          }
+        : {},
+    );
+    const sp = this.sp(options.acsUrl, sign, encryptCert ? { encryptCert } : {});
+    const { context } = await idp.createLoginResponse(sp, {}, 'post', {}, (template: string) => {
       // samlify's own replacer escapes every value; the statements here are XML fragments.
-      const fragments = new Set(['AuthnStatement', 'AttributeStatement']);
+      const fragments = new Set(['AuthnStatement', 'AttributeStatement', ...Object.keys(options.rawValues ?? {})]);
       let xml = template.replace(/\{(\w+)\}/g, (whole, key: string) =>
         key in values ? (fragments.has(key) ? values[key] : escapeXml(values[key])) : whole,
       );
@@ -167,12 +193,38 @@ export class TestIdp {
     return context;
   }
 
-  /** An IdP-initiated LogoutRequest URL (HTTP-Redirect, signed) to Atrium's SLO endpoint. */
-  async logoutRequestUrl(acsUrl: string, nameId: string): Promise<string> {
-    const { context } = this.idp().createLogoutRequest(this.sp(acsUrl, 'assertion'), 'redirect', {
+  /**
+   * An IdP-initiated LogoutRequest URL (HTTP-Redirect) to Atrium's SLO endpoint. samlify signs
+   * it (SigAlg and Signature query parameters) only with the optional `signed: true`.
+   */
+  async logoutRequestUrl(acsUrl: string, nameId: string, options: { signed?: boolean } = {}): Promise<string> {
+    const sp = this.sp(acsUrl, 'assertion', options.signed ? { wantLogoutRequestSigned: true } : {});
+    const { context } = this.idp().createLogoutRequest(sp, 'redirect', {
       logoutNameID: nameId,
     } as any) as { context: string };
     return context;
+  }
+
+  /** Optional helper: what Atrium's LogoutRequest (HTTP-Redirect) says, as the IdP reads it. */
+  async parseLogoutRequest(
+    acsUrl: string,
+    requestUrl: string,
+  ): Promise<{ id: string; nameId: string; sessionIndex: string | null; relayState: string | null; xml: string }> {
+    const url = new URL(requestUrl);
+    const query = Object.fromEntries(url.searchParams.entries());
+    const parsed = await this.idp().parseLogoutRequest(this.sp(acsUrl, 'assertion'), 'redirect', {
+      query,
+      octetString: url.search.slice(1),
+    } as any);
+    const extract = parsed.extract as any;
+    const sessionIndex = extract.sessionIndex;
+    return {
+      id: extract.request?.id,
+      nameId: extract.nameID,
+      sessionIndex: (typeof sessionIndex === 'string' ? sessionIndex : sessionIndex?.sessionIndex) ?? null,
+      relayState: url.searchParams.get('RelayState'),
+      xml: parsed.samlContent,
+    };
   }
 
   /** A LogoutResponse URL answering Atrium's LogoutRequest. */

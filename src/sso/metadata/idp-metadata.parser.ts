@@ -8,6 +8,7 @@ export const BINDING_POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
 
 /** Real federation metadata is tens of KB; Entra's is about 25 KB. */
 export const MAX_METADATA_BYTES = 1024 * 1024;
+export const METADATA_TOO_LARGE = `The metadata is larger than ${MAX_METADATA_BYTES / 1024} KB; is this the right file?`;
 
 export interface IdpMetadata {
   entityId: string;
@@ -68,9 +69,7 @@ function endpoint(idp: XmlElement, name: string, binding: string): string | null
 export function parseIdpMetadata(input: string | Buffer): IdpMetadata {
   const size = typeof input === 'string' ? Buffer.byteLength(input) : input.length;
   if (size === 0) throw new MetadataError('The metadata is empty.');
-  if (size > MAX_METADATA_BYTES) {
-    throw new MetadataError(`The metadata is larger than ${MAX_METADATA_BYTES / 1024} KB; is this the right file?`);
-  }
+  if (size > MAX_METADATA_BYTES) throw new MetadataError(METADATA_TOO_LARGE);
   const xml = (typeof input === 'string' ? input : input.toString('utf8')).replace(/^\uFEFF/, '');
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
     throw new MetadataError('The metadata contains a DOCTYPE or entity declarations, which are not allowed.');

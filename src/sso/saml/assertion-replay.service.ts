@@ -28,4 +28,13 @@ export class AssertionReplayService {
       await this.dataSource.query(`DELETE FROM saml_request_ids WHERE expires_at < now() - interval '1 day'`);
     }
   }
+
+  /** Whether this assertion ID was accepted before: only to word a refusal, never to accept. */
+  async wasUsed(idpId: number, assertionId: string): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `SELECT 1 FROM saml_seen_assertions WHERE idp_id = $1 AND assertion_id = $2`,
+      [idpId, assertionId.slice(0, 256)],
+    );
+    return rows.length > 0;
+  }
 }

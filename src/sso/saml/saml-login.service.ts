@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { SAML } from '@node-saml/node-saml';
+import { generateServiceProviderMetadata, type SAML } from '@node-saml/node-saml';
 import { DataSource } from 'typeorm';
 import { safeRedirectPath } from '../../common/safe-redirect.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
@@ -10,11 +10,16 @@ import { GroupSyncService } from '../group-sync.service.js';
 import { appIdUri, type IdentityProvider } from '../identity-provider.js';
 import { ENTRA_GROUPS_OVERAGE, normaliseAttributes, type SsoIdentity } from '../sso-identity.js';
 import { SsoTraceService } from '../sso-trace.service.js';
+import { descendantElements, parseXmlDocument, serializeXml } from '../xml-dom.js';
 import { AssertionReplayService } from './assertion-replay.service.js';
 import { createSamlClient } from './saml-client.factory.js';
 import { explainSamlError } from './saml-error.explainer.js';
 import { SamlRefusal } from './saml-refusal.js';
 import { inspectResponse, inspectVerifiedAssertion } from './saml-response.inspector.js';
+
+const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
+const BINDING_REDIRECT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
+const NAMEID_UNSPECIFIED = 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
 
 export interface CompletedLogin {
   user: UserSummary;
@@ -47,13 +52,21 @@ export class SamlLoginService {
     return client;
   }
 
-  /** SP metadata: entity ID, ACS (POST), NameID format, and our certificates when used. */
+  /** SP metadata: entity ID, ACS (POST), NameID format, SLO (Redirect), and our certificates when used. */
   spMetadata(idp: IdentityProvider): string {
     const s = idp.settings;
-    return this.client(idp).generateServiceProviderMetadata(
-      s.encryptAssertions ? idp.spCertificate : null,
-      s.signRequests ? idp.spCertificate : null,
-    );
+    const xml = generateServiceProviderMetadata({
+      ...this.client(idp).options,
+      // AuthnRequests may ask for no format; the metadata still says which one we take.
+      identifierFormat: s.nameIdFormat ?? NAMEID_UNSPECIFIED,
+      decryptionCert: s.encryptAssertions ? idp.spCertificate : null,
+      publicCerts: s.signRequests ? idp.spCertificate : null,
+    });
+    // node-saml always advertises HTTP-POST for SLO; Atrium's logout endpoint speaks HTTP-Redirect.
+    const { doc } = parseXmlDocument(xml);
+    if (!doc) return xml;
+    for (const slo of descendantElements(doc, MD, 'SingleLogoutService')) slo.setAttribute('Binding', BINDING_REDIRECT);
+    return serializeXml(doc);
   }
 
   /** The IdP URL carrying an AuthnRequest (HTTP-Redirect); RelayState is the page wanted. */
@@ -81,8 +94,18 @@ export class SamlLoginService {
       if (inspected.inResponseTo) flow = 'sp-initiated';
       const { profile } = await this.client(idp)
         .validatePostResponseAsync({ SAMLResponse: body.SAMLResponse as string })
-        .catch((error: unknown) => {
-          throw new SamlRefusal(explainSamlError(error, idp, inspected.xml, inspected.inResponseTo));
+        .catch(async (error: unknown) => {
+          // A replayed SP-initiated response first trips over its request ID, consumed by the
+          // login that used it: name the replay rather than an unknown request.
+          const replayed =
+            /InResponseTo/.test((error as Error)?.message ?? '') &&
+            !!inspected.assertionId &&
+            (await this.replay.wasUsed(idp.id, inspected.assertionId));
+          throw new SamlRefusal(
+            replayed
+              ? `assertion ${inspected.assertionId} was already used (replay)`
+              : explainSamlError(error, idp, inspected.xml, inspected.inResponseTo),
+          );
         });
       if (!profile?.getAssertionXml) throw new SamlRefusal('the response carries no usable assertion');
       identity = {
@@ -95,12 +118,16 @@ export class SamlLoginService {
         acsUrl,
         entityId: idp.entityId,
         audiences: [acsUrl, ...idp.settings.extraAudiences],
+        allowSha1: idp.settings.allowSha1,
+        clockSkewSeconds: idp.settings.clockSkewSeconds,
       });
       await this.replay.consume(idp.id, verified.id, verified.notOnOrAfter, idp.settings.clockSkewSeconds);
-      if (identity.attributes[ENTRA_GROUPS_OVERAGE]) await this.noteGroupOverage(idp, identity, flow);
+      const overage = !!identity.attributes[ENTRA_GROUPS_OVERAGE];
+      if (overage) await this.noteGroupOverage(idp, identity, flow);
 
       const { user, created } = await this.linking.resolveUser(idp, identity);
-      await this.groupSync.syncGroups(idp, user.id, identity);
+      // With an overage claim the groups are unknown, not empty: sync must not remove any.
+      if (!overage) await this.groupSync.syncGroups(idp, user.id, identity);
       await this.trace.record(idp.id, {
         flow,
         outcome: 'success',

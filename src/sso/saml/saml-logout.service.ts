@@ -48,13 +48,17 @@ export class SamlLogoutService {
     const originalQuery = req.originalUrl.split('?')[1] ?? '';
     let result;
     try {
+      // node-saml accepts a redirect message without a Signature; a LogoutRequest ends sessions,
+      // so it must be signed by the IdP.
+      if (req.query.SAMLRequest && !req.query.Signature) throw new Error('the LogoutRequest is not signed');
       result = await this.logins.client(idp).validateRedirectAsync(req.query as Record<string, string>, originalQuery);
     } catch (error) {
       const reason = `logout message refused: ${(error as Error).message}`;
       await this.trace.record(idp.id, { flow: 'logout', outcome: 'failure', reason });
       throw new SamlRefusal(reason);
     }
-    if (result.loggedOut || !result.profile) {
+    // node-saml sets loggedOut for both message kinds; only a LogoutRequest carries a profile.
+    if (!result.profile) {
       await this.trace.record(idp.id, { flow: 'logout', outcome: 'success', reason: 'LogoutResponse received' });
       return '/login?loggedout';
     }
