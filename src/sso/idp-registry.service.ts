@@ -50,6 +50,21 @@ function str(value: unknown): string {
   return typeof value === 'string' ? value.trim() : '';
 }
 
+/** name, preset, enabled, entity_id, sso_url, slo_url, certificates, metadata_url, settings: $2..$10 below. */
+function definitionColumns(def: Omit<IdpDefinition, 'uniqueId'>, enabledDefault: boolean): unknown[] {
+  return [
+    str(def.name),
+    def.preset,
+    def.enabled ?? enabledDefault,
+    str(def.entityId),
+    str(def.ssoUrl),
+    str(def.sloUrl) || null,
+    def.certificates,
+    def.metadataUrl ?? null,
+    JSON.stringify(def.settings),
+  ];
+}
+
 /** Stores identity providers and their known domains. */
 @Injectable()
 export class IdpRegistryService {
@@ -114,8 +129,7 @@ export class IdpRegistryService {
   async createIdp(def: IdpDefinition): Promise<IdentityProvider> {
     const errors = this.validateDefinition(def);
     if (Object.keys(errors).length) throw new UserInputError(errors);
-    const preset = def.preset as PresetKey;
-    const uniqueId = def.uniqueId ?? this.newUniqueId(preset);
+    const uniqueId = def.uniqueId ?? this.newUniqueId(def.preset as PresetKey);
     if (await this.findByUniqueId(uniqueId)) throw new UserInputError({ uniqueId: 'This ID is already in use.' });
     const keys = await generate([{ name: 'commonName', value: `Atrium SAML SP ${uniqueId}` }], {
       keySize: 2048,
@@ -126,20 +140,7 @@ export class IdpRegistryService {
       `INSERT INTO identity_providers (unique_id, name, preset, enabled, entity_id, sso_url, slo_url, certificates,
          metadata_url, metadata_refreshed_at, settings, sp_private_key, sp_certificate)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $9::varchar IS NULL THEN NULL ELSE now() END, $10, $11, $12)`,
-      [
-        uniqueId,
-        str(def.name),
-        preset,
-        def.enabled ?? true,
-        str(def.entityId),
-        str(def.ssoUrl),
-        str(def.sloUrl) || null,
-        def.certificates,
-        def.metadataUrl ?? null,
-        JSON.stringify(def.settings),
-        keys.private,
-        keys.cert,
-      ],
+      [uniqueId, ...definitionColumns(def, true), keys.private, keys.cert],
     );
     return (await this.findByUniqueId(uniqueId))!;
   }
@@ -151,18 +152,7 @@ export class IdpRegistryService {
     await this.dataSource.query(
       `UPDATE identity_providers SET name = $2, preset = $3, enabled = $4, entity_id = $5, sso_url = $6, slo_url = $7,
          certificates = $8, metadata_url = $9, settings = $10, updated_at = now() WHERE id = $1`,
-      [
-        idp.id,
-        str(def.name),
-        def.preset,
-        def.enabled ?? idp.enabled,
-        str(def.entityId),
-        str(def.ssoUrl),
-        str(def.sloUrl) || null,
-        def.certificates,
-        def.metadataUrl ?? null,
-        JSON.stringify(def.settings),
-      ],
+      [idp.id, ...definitionColumns(def, idp.enabled)],
     );
     return (await this.findByUniqueId(uniqueId))!;
   }
