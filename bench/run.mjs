@@ -13,7 +13,7 @@ import pg from 'pg';
 import { probeCall, startApp, stopApp } from './lib/app.mjs';
 import { cpuMark, foreignCores, waitForQuiet } from './lib/cpu.mjs';
 import { agent, cookieHeader, passwordLogin, request, runFixed, summarise } from './lib/http.mjs';
-import { freePort, rssMb, runNode, stopAll } from './lib/processes.mjs';
+import { freePort, killAllNow, rssMb, runNode, stopAll } from './lib/processes.mjs';
 import { consoleTable, fmt, markdownTable, writeBenchmarksDoc } from './lib/report.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -28,6 +28,7 @@ const CONCURRENCY = 4; // = libuv's default thread pool, which runs bcrypt
 const WARMUP_LOGINS = 8;
 const ROUNDS = 3; // baseline and login bursts alternate, so drift hits both alike
 const PER_ROUND = 32;
+const MAX_ROUND_ATTEMPTS = ROUNDS + 3; // extra rounds when other processes disturbed one
 const SCALE_USERS = 100_000;
 const ADMIN_REQUESTS = 40;
 const IDLE_SECONDS = 5;
@@ -47,16 +48,26 @@ chmodSync(tmpRoot, 0o755);
 const home = join(tmpRoot, 'home');
 mkdirSync(home, { mode: 0o755 });
 
-let cleanedUp = false;
-async function cleanUp() {
-  if (cleanedUp) return;
-  cleanedUp = true;
-  await stopAll(tmpRoot);
-  rmSync(tmpRoot, { recursive: true, force: true });
+// One clean-up, whoever asks first (the end of the run, an error, or Ctrl-C); everyone awaits it.
+let cleaning = null;
+let interrupted = false;
+function cleanUp() {
+  cleaning ??= stopAll(tmpRoot).finally(() => rmSync(tmpRoot, { recursive: true, force: true }));
+  return cleaning;
 }
+// Should anything escape (a crash in the bench itself), nothing it started may outlive it.
+process.on('exit', () => {
+  killAllNow(tmpRoot);
+  rmSync(tmpRoot, { recursive: true, force: true });
+});
+process.on('uncaughtException', (error) => {
+  console.error(`[bench] crashed: ${error.stack ?? error}`);
+  void cleanUp().finally(() => process.exit(1));
+});
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
-    log(`${signal}: cleaning up`);
+    interrupted = true;
+    log(`${signal}: stopping every process the bench started and removing ${tmpRoot}`);
     void cleanUp().finally(() => process.exit(130));
   });
 }
@@ -146,6 +157,8 @@ try {
   const app = run.child;
 
   const db = new pg.Client({ connectionString: databaseUrl });
+  // The server going away (the app stopping, Ctrl-C) must not crash the bench; the next query fails instead.
+  db.on('error', (error) => log(`database connection lost: ${error.message}`));
   await db.connect();
   try {
     results.pgVersion = (await db.query('SHOW server_version')).rows[0].server_version;
@@ -170,9 +183,15 @@ try {
     const login = () => passwordLogin(base, `bench-login-${(nth++ % LOGIN_USERS) + 1}`, password, via);
     log(`warm-up: ${WARMUP_LOGINS} logins`);
     await runFixed(WARMUP_LOGINS, CONCURRENCY, login);
-    await waitForQuiet({ threshold: QUIET_CORES, maxWaitMs: 45_000, log });
+    await waitForQuiet({ threshold: QUIET_CORES, maxWaitMs: 30_000, log });
     const loginMark = cpuMark();
-    for (let round = 1; round <= ROUNDS; round++) {
+    // A round during which other processes took CPU is repeated (bounded), so that on a shared
+    // machine the verdict rests on rounds that measured Atrium and not its neighbours.
+    for (let attempt = 1; attempt <= MAX_ROUND_ATTEMPTS; attempt++) {
+      if (results.rounds.filter((r) => r.clean).length >= ROUNDS) break;
+      if (results.rounds.at(-1)?.clean === false) {
+        await waitForQuiet({ threshold: QUIET_CORES, maxWaitMs: 15_000, log });
+      }
       const burst = async () => {
         await probeCall(app, 'reset');
         const mark = cpuMark();
@@ -184,15 +203,17 @@ try {
         return { stats: await baselineBurst(hash, password), foreign: foreignCores(mark) };
       };
       // Alternate the order so that a slow start or end of the run does not favour either side.
-      const first = round % 2 ? await raw() : await burst();
-      const second = round % 2 ? await burst() : await raw();
-      const [baseline, logins] = round % 2 ? [first, second] : [second, first];
+      const first = attempt % 2 ? await raw() : await burst();
+      const second = attempt % 2 ? await burst() : await raw();
+      const [baseline, logins] = attempt % 2 ? [first, second] : [second, first];
       const ratio = logins.stats.perSecond / baseline.stats.perSecond;
-      results.rounds.push({ baseline, logins, ratio });
+      const foreign = Math.max(baseline.foreign, logins.foreign);
+      results.rounds.push({ baseline, logins, ratio, foreign, clean: foreign < QUIET_CORES });
       log(
-        `round ${round}: bcrypt.compare ${fmt(baseline.stats.perSecond, '/s', 2)}, logins ${fmt(logins.stats.perSecond, '/s', 2)}` +
+        `round ${attempt}: bcrypt.compare ${fmt(baseline.stats.perSecond, '/s', 2)}, logins ${fmt(logins.stats.perSecond, '/s', 2)}` +
           ` (${fmt(ratio * 100, ' %')}), max event-loop delay ${fmt(logins.loop.maxMs, ' ms')}` +
-          `, max GC pause ${fmt(logins.loop.gcMaxMs, ' ms')}; other processes ${fmt(logins.foreign, ' cores', 2)}`,
+          `, max GC pause ${fmt(logins.loop.gcMaxMs, ' ms')}; other processes ${fmt(foreign, ' cores', 2)}` +
+          (foreign < QUIET_CORES ? '' : ' (busy: not counted if enough quiet rounds)'),
       );
     }
     results.foreign.logins = foreignCores(loginMark);
@@ -239,6 +260,7 @@ try {
       [`GET /admin/users?q=${narrow} (${narrowCount} matches)`, `/admin/users?q=${narrow}`, shows(narrowCount)],
       [`GET /admin/users?q=${broad} (${broadCount} matches)`, `/admin/users?q=${broad}`, shows(broadCount)],
     ];
+    await waitForQuiet({ threshold: QUIET_CORES, maxWaitMs: 20_000, log });
     await probeCall(app, 'reset');
     results.admin = await measured('admin', async () => {
       const out = [];
@@ -258,9 +280,13 @@ try {
   results.stops.push(await stopApp(app, home, log));
 } catch (error) {
   failed = error;
-  console.error(`[bench] FAILED: ${error.stack ?? error}`);
+  if (!interrupted) console.error(`[bench] FAILED: ${error.stack ?? error}`);
 } finally {
   await cleanUp();
+}
+if (interrupted) {
+  // The signal handler exits once the clean-up has finished; write no report.
+  await new Promise(() => undefined);
 }
 
 // ---------------------------------------------------------------- report
@@ -312,28 +338,34 @@ if (results.rssAfterLogins !== undefined) {
     result: pass(results.rssAfterLogins < TARGET_RSS_MB),
   });
 }
-if (results.rounds.length === ROUNDS) {
-  const rounds = results.rounds;
+if (results.rounds.length) {
+  // The verdict uses the quiet rounds; only when there is none does it fall back to all of them.
+  const quiet = results.rounds.filter((r) => r.clean);
+  const rounds = quiet.length ? quiet : results.rounds;
+  const note = quiet.length
+    ? results.rounds.length > quiet.length
+      ? `; ${results.rounds.length - quiet.length} busy round(s) left out`
+      : ''
+    : ' [busy machine in every round: figures unreliable]';
   const ratio = median(rounds.map((r) => r.ratio));
   const list = (f) => rounds.map(f).join(', ');
   const pooled = (side) => {
     const count = rounds.reduce((n, r) => n + r[side].stats.count, 0);
     const elapsed = rounds.reduce((n, r) => n + r[side].stats.elapsedMs, 0);
-    return { perSecond: (count * 1000) / elapsed };
+    return (count * 1000) / elapsed;
   };
   results.ratio = ratio;
   rows.push({
     figure: `Raw bcrypt.compare, cost ${BCRYPT_COST}, concurrency ${CONCURRENCY}, own process (baseline)`,
-    measured: `${fmt(pooled('baseline').perSecond, '/s', 2)} (rounds: ${list((r) => r.baseline.stats.perSecond.toFixed(2))})`,
+    measured: `${fmt(pooled('baseline'), '/s', 2)} (rounds: ${list((r) => r.baseline.stats.perSecond.toFixed(2))})`,
     target: 'baseline',
     result: 'info',
   });
   rows.push({
     figure: `Password logins, GET+POST /login, concurrency ${CONCURRENCY}`,
     measured:
-      `${fmt(pooled('logins').perSecond, '/s', 2)}; median ratio ${fmt(ratio * 100, ' %')} ` +
-      `(rounds: ${list((r) => `${(r.ratio * 100).toFixed(0)} %`)})` +
-      busy('logins'),
+      `${fmt(pooled('logins'), '/s', 2)} = ${fmt(ratio * 100, ' %')} of baseline (median; rounds: ` +
+      `${list((r) => `${(r.ratio * 100).toFixed(0)} %`)})${note}`,
     target: '>= 80 % of baseline',
     result: pass(ratio >= TARGET_LOGIN_RATIO),
   });
@@ -344,15 +376,14 @@ if (results.rounds.length === ROUNDS) {
     target: '-',
     result: 'info',
   });
-  const worst = rounds.reduce((w, r) => (r.logins.loop.maxMs > w.logins.loop.maxMs ? r : w));
+  const worst = Math.max(...rounds.map((r) => r.logins.loop.maxMs));
   rows.push({
     figure: 'Max event-loop stall during the login rounds (in the app process)',
     measured:
-      `${ms(worst.logins.loop.maxMs)} (rounds: ${list((r) => r.logins.loop.maxMs.toFixed(0))} ms; ` +
-      `p99 ${ms(worst.logins.loop.p99Ms)}; max GC pause ${ms(Math.max(...rounds.map((r) => r.logins.loop.gcMaxMs)))})` +
-      busy('logins'),
+      `${ms(worst)} (rounds: ${list((r) => r.logins.loop.maxMs.toFixed(0))} ms; ` +
+      `max GC pause ${ms(Math.max(...rounds.map((r) => r.logins.loop.gcMaxMs)))})${note}`,
     target: '< 50 ms',
-    result: pass(worst.logins.loop.maxMs < TARGET_STALL_MS),
+    result: pass(worst < TARGET_STALL_MS),
   });
 }
 for (const a of results.admin ?? []) {
@@ -381,7 +412,7 @@ const facts = [
   `- Date: ${new Date().toISOString()}`,
   `- Machine: ${cpus().length} CPUs (nproc), ${cpus()[0]?.model ?? 'unknown CPU'}, Linux ${readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim()}`,
   `- Node.js ${process.version}, PostgreSQL ${results.pgVersion ?? 'n/a'} (embedded), libuv thread pool ${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}`,
-  `- Logins: bcrypt cost ${BCRYPT_COST}, ${LOGIN_USERS} users, ${WARMUP_LOGINS} warm-up logins, then ${ROUNDS} rounds of ${PER_ROUND} logins and ${PER_ROUND} raw compares each, concurrency ${CONCURRENCY}`,
+  `- Logins: bcrypt cost ${BCRYPT_COST}, ${LOGIN_USERS} users, ${WARMUP_LOGINS} warm-up logins, then rounds of ${PER_ROUND} logins and ${PER_ROUND} raw compares each (order alternating), concurrency ${CONCURRENCY}; ${ROUNDS} quiet rounds wanted, ${results.rounds.length} run, other processes' cores per round: ${results.rounds.map((r) => r.foreign.toFixed(2)).join(', ') || 'n/a'}`,
   `- User management: ${(results.totalUsers ?? 0).toLocaleString('en')} users (inserted and analysed in ${fmt((results.insertMs ?? NaN) / 1000, ' s')}), ${ADMIN_REQUESTS} sequential requests per URL after 3 warm-up, admin session`,
   `- CPU used by other processes on the machine, in cores: ${foreign || 'n/a'} (figures taken above ${QUIET_CORES} are marked "busy machine")`,
   `- Bench wall time: ${fmt(elapsed, ' s', 0)}`,

@@ -104,6 +104,19 @@ export function rssMb(pid) {
   return kb / 1024;
 }
 
+/** Last resort when the bench exits abruptly: SIGKILL what is left, synchronously. */
+export function killAllNow(marker) {
+  for (const child of children) if (isRunning(child)) child.kill('SIGKILL');
+  if (!marker) return;
+  for (const { pid } of processesMentioning(marker)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /** Stops every child we started (SIGTERM, then SIGKILL), then any stray process under `marker`. */
 export async function stopAll(marker) {
   const live = [...children].filter(isRunning);

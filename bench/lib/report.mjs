@@ -6,8 +6,8 @@ export const MARKER = '<!-- Everything below this line is written by `npm run be
 
 const DEFAULT_INTRO = `# Benchmarks
 
-How Atrium measures the performance targets of issue 2 (start-up time, idle memory, password-login
-throughput against raw bcrypt, event-loop stalls) and how User management behaves at 100,000 users.
+How Atrium checks the performance targets of issue 2 (start-up time, idle memory, password-login
+throughput against raw bcrypt, event-loop stalls), and how User management behaves at 100,000 users.
 
 Run it with:
 
@@ -15,12 +15,27 @@ Run it with:
 npm run bench
 \`\`\`
 
-It builds the app, then starts \`node dist/src/main.js\` on a fresh temporary \`ATRIUM_HOME\` (embedded
-PostgreSQL, free loopback ports), and removes every process and folder it started when it ends, also on
-error. It takes a few minutes on a 2-core machine and rewrites the section below; commit the new figures
-together with the change that moved them. Every ratio is taken against a baseline measured in the same run
-on the same machine. The event loop is measured inside the server process by \`bench/probe.mjs\`, which the
-bench preloads with \`node --import\`. Exit code 1 means a target was missed or the bench failed.
+What it does:
+
+- It builds the app, then starts \`node dist/src/main.js\` three times on a fresh temporary \`ATRIUM_HOME\`
+  (embedded PostgreSQL, free ports, \`127.0.0.1\` only): a first start, a second start on the initialised
+  folder, and a measured run. Each run is stopped with SIGTERM and checked: exit code 0, no error logged, no
+  PostgreSQL process left.
+- Start-up time runs from spawn until \`GET /status\` answers 200. RSS is \`VmRSS\` of the app process.
+- Password logins are full browser logins: \`GET /login\` for the CSRF cookie and token, then \`POST /login\`,
+  expecting 303. The baseline is raw \`bcrypt.compare\` at the same cost, count and concurrency, in its own
+  process. Login bursts and baseline bursts alternate in rounds, so drift affects both alike.
+- The event loop is measured inside the server process: the bench preloads \`bench/probe.mjs\` with
+  \`node --import\` (\`monitorEventLoopDelay\`, 10 ms resolution, plus GC pauses) and reads it over IPC.
+- User management: 100,000 users are inserted with SQL, then the admin list, a deep page and two searches
+  are timed through an admin session.
+- It removes every process and folder it started, also on error or Ctrl-C, and takes 1 to 5 minutes on
+  2 cores. Exit code 1 means a target was missed or the run failed.
+
+On a shared machine, other processes' CPU use skews every figure. The bench measures that load
+(\`/proc/stat\` minus its own process tree). It waits a little for a quiet machine, repeats login rounds
+that other processes disturbed, and marks affected figures "busy machine". Commit new figures together
+with the change that moved them.
 `;
 
 export function fmt(value, unit, digits = 1) {

