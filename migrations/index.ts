@@ -1,5 +1,6 @@
 import { InitialSchema1764460800000 } from './1764460800000-initial-schema.js';
 import { SsoAndAddons1764547200000 } from './1764547200000-sso-and-addons.js';
+import { Wiki1764633600000 } from './1764633600000-wiki.js';
 
 // Listed explicitly so that the compiled app and the TypeScript tests load the same classes.
-export const MIGRATIONS = [InitialSchema1764460800000, SsoAndAddons1764547200000];
+export const MIGRATIONS = [InitialSchema1764460800000, SsoAndAddons1764547200000, Wiki1764633600000];

@@ -1,0 +1,62 @@
+import { linkedTitles, renderStorage, type RenderContext } from './content-renderer.js';
+
+function ctx(overrides: Partial<RenderContext> = {}): RenderContext {
+  return {
+    pages: new Map([['other page', { title: 'Other page', url: '/spaces/DOC/pages/2/other-page' }]]),
+    children: [{ title: 'Child', url: '/spaces/DOC/pages/3/child' }],
+    spaceKey: 'DOC',
+    attachmentUrl: (f) => `/attachments/1/${encodeURIComponent(f)}`,
+    ...overrides,
+  };
+}
+
+describe('renderStorage', () => {
+  it('resolves page links by title, and marks missing ones', () => {
+    const html = renderStorage(
+      '<p><ac:link><ri:page ri:content-title="Other page" /></ac:link> <ac:link><ri:page ri:content-title="Nope" /><ac:plain-text-link-body>gone</ac:plain-text-link-body></ac:link></p>',
+      ctx(),
+    );
+    expect(html).toContain('<a href="/spaces/DOC/pages/2/other-page" class="page-link">Other page</a>');
+    expect(html).toContain('class="missing-link"');
+    expect(html).toContain('gone');
+  });
+
+  it('renders panels, code, the table of contents and children', () => {
+    const html = renderStorage(
+      '<ac:structured-macro ac:name="toc" /><h2>Intro</h2><h2>Intro</h2>' +
+        '<ac:structured-macro ac:name="warning"><ac:parameter ac:name="title">Careful</ac:parameter><ac:rich-text-body><p>hot</p></ac:rich-text-body></ac:structured-macro>' +
+        '<ac:structured-macro ac:name="code"><ac:parameter ac:name="language">js</ac:parameter><ac:plain-text-body><![CDATA[a < b]]></ac:plain-text-body></ac:structured-macro>' +
+        '<ac:structured-macro ac:name="children" />',
+      ctx(),
+    );
+    expect(html).toContain('<nav class="toc"><ul class="toc-list"><li><a href="#intro">Intro</a></li><li><a href="#intro-2">Intro</a></li></ul></nav>');
+    expect(html).toContain('<h2 id="intro-2">Intro</h2>');
+    expect(html).toContain('<div class="panel panel-warning"><div class="panel-title">Careful</div><div class="panel-body"><p>hot</p></div></div>');
+    expect(html).toContain('<pre><code class="language-js">a &lt; b</code></pre>');
+    expect(html).toContain('<ul class="children-list"><li><a href="/spaces/DOC/pages/3/child" class="page-link">Child</a></li></ul>');
+  });
+
+  it('renders task lists and attachment images', () => {
+    const html = renderStorage(
+      '<ac:task-list><ac:task><ac:task-status>complete</ac:task-status><ac:task-body>done</ac:task-body></ac:task></ac:task-list>' +
+        '<ac:image><ri:attachment ri:filename="a b.png" /></ac:image>',
+      ctx(),
+    );
+    expect(html).toContain('<li class="task task-done"><input type="checkbox" disabled="disabled" checked="checked" /> done</li>');
+    expect(html).toContain('<img src="/attachments/1/a%20b.png"');
+  });
+
+  it('never lets active content through, even inside macros', () => {
+    const html = renderStorage(
+      '<ac:structured-macro ac:name="info"><ac:rich-text-body><p onmouseover="x()">a</p><script>x()</script></ac:rich-text-body></ac:structured-macro>',
+      ctx(),
+    );
+    expect(html).not.toMatch(/onmouseover|<script/);
+  });
+
+  it('lists linked titles for the one query that resolves them', () => {
+    expect(linkedTitles('<ac:link><ri:page ri:content-title="A" ri:space-key="X" /></ac:link>')).toEqual([
+      { title: 'A', spaceKey: 'X' },
+    ]);
+  });
+});

@@ -1,0 +1,92 @@
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { SPACE_PERMISSIONS, type SpacePermission, type Viewer } from './viewer.js';
+
+/**
+ * SQL that is true when the viewer (a uuid parameter, null for anonymous) holds `permission`
+ * in the space `spaceExpr`. A grant with neither group nor user is the anonymous grant and
+ * applies to everyone.
+ */
+export function spaceGrantSql(spaceExpr: string, permission: string, viewerParam: string): string {
+  return `EXISTS (SELECT 1 FROM space_permissions sp WHERE sp.space_id = ${spaceExpr} AND sp.permission = '${permission}'
+    AND ((sp.group_id IS NULL AND sp.user_id IS NULL) OR sp.user_id = ${viewerParam}::uuid
+      OR sp.group_id IN (SELECT ug.group_id FROM user_groups ug WHERE ug.user_id = ${viewerParam}::uuid)))`;
+}
+
+/**
+ * SQL that is true when no view restriction on the page or any ancestor shuts the viewer
+ * out: every restricted page in the chain must list the viewer or one of their groups.
+ */
+export function viewRestrictionSql(pageAlias: string, viewerParam: string): string {
+  return `NOT EXISTS (SELECT 1 FROM page_restrictions r
+    WHERE r.kind = 'view' AND r.page_id = ANY(${pageAlias}.ancestors || ${pageAlias}.id)
+    GROUP BY r.page_id
+    HAVING NOT coalesce(bool_or(r.user_id = ${viewerParam}::uuid
+      OR r.group_id IN (SELECT ug.group_id FROM user_groups ug WHERE ug.user_id = ${viewerParam}::uuid)), false))`;
+}
+
+/** The filter every query over pages uses, so lists, search and trees never show a hidden page. */
+export function pageVisibleSql(viewer: Viewer, pageAlias: string, viewerParam: string): string {
+  if (viewer.isAdmin) return 'TRUE';
+  return `(${spaceGrantSql(`${pageAlias}.space_id`, 'view', viewerParam)} AND ${viewRestrictionSql(pageAlias, viewerParam)})`;
+}
+
+export type PageAction = 'view' | 'edit' | 'comment' | 'attach' | 'delete' | 'admin';
+
+/** Space permissions and page restrictions, checked on the server on every path. */
+@Injectable()
+export class PermissionService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The space permissions the viewer holds (all of them for admins). */
+  async spacePermissions(viewer: Viewer, spaceId: number): Promise<Set<SpacePermission>> {
+    if (viewer.isAdmin) return new Set(SPACE_PERMISSIONS);
+    const rows: { permission: SpacePermission }[] = await this.dataSource.query(
+      `SELECT DISTINCT sp.permission FROM space_permissions sp WHERE sp.space_id = $1
+         AND ((sp.group_id IS NULL AND sp.user_id IS NULL) OR sp.user_id = $2::uuid
+           OR sp.group_id IN (SELECT ug.group_id FROM user_groups ug WHERE ug.user_id = $2::uuid))`,
+      [spaceId, viewer.userId],
+    );
+    const held = new Set(rows.map((r) => r.permission));
+    // Without view, nothing else counts.
+    return held.has('view') ? held : new Set();
+  }
+
+  /**
+   * What the viewer may do on one page: the space permissions, minus everything when a view
+   * restriction shuts them out, minus editing when the page's edit restriction does.
+   */
+  async pagePermissions(viewer: Viewer, pageId: number | string): Promise<Set<PageAction>> {
+    const rows: { space_id: number; visible: boolean; editable: boolean }[] = await this.dataSource.query(
+      `SELECT p.space_id, ${viewer.isAdmin ? 'TRUE' : viewRestrictionSql('p', '$2')} AS visible,
+         ${viewer.isAdmin ? 'TRUE' : `NOT EXISTS (SELECT 1 FROM page_restrictions r WHERE r.kind = 'edit' AND r.page_id = p.id)
+           OR EXISTS (SELECT 1 FROM page_restrictions r WHERE r.kind = 'edit' AND r.page_id = p.id
+             AND (r.user_id = $2::uuid OR r.group_id IN (SELECT ug.group_id FROM user_groups ug WHERE ug.user_id = $2::uuid)))`} AS editable
+       FROM pages p WHERE p.id = $1`,
+      [pageId, viewer.userId],
+    );
+    if (!rows[0] || !rows[0].visible) return new Set();
+    const held = (await this.spacePermissions(viewer, rows[0].space_id)) as Set<PageAction>;
+    if (!rows[0].editable) held.delete('edit');
+    return held;
+  }
+
+  /**
+   * Refuses with 404 when the viewer may not even see the page (its existence stays hidden),
+   * and with 403 when they see it but may not do `action`.
+   */
+  async assertPage(viewer: Viewer, pageId: number | string, action: PageAction): Promise<Set<PageAction>> {
+    const held = await this.pagePermissions(viewer, pageId);
+    if (!held.has('view')) throw new NotFoundException('There is no page here, or you may not see it.');
+    if (!held.has(action)) throw new ForbiddenException(`You may not ${action} this page.`);
+    return held;
+  }
+
+  async assertSpace(viewer: Viewer, spaceId: number, action: SpacePermission): Promise<Set<SpacePermission>> {
+    const held = await this.spacePermissions(viewer, spaceId);
+    if (!held.has('view')) throw new NotFoundException('There is no space here, or you may not see it.');
+    if (!held.has(action)) throw new ForbiddenException(`You need the "${action}" permission in this space.`);
+    return held;
+  }
+}
