@@ -11,6 +11,7 @@ import { RestModule } from './rest/rest.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { SsoModule } from './sso/sso.module.js';
 import { UsersModule } from './users/users.module.js';
+import { WikiModule } from './wiki/wiki.module.js';
 
 /** `config.databaseUrl` is the resolved URL (embedded or DATABASE_URL). */
 @Module({})
@@ -33,6 +34,7 @@ export class AppModule {
         AuthModule,
         AddonsModule,
         SsoModule,
+        WikiModule,
         DashboardModule,
         HealthModule,
         RestModule,

@@ -28,7 +28,8 @@ export function viewRestrictionSql(pageAlias: string, viewerParam: string): stri
 
 /** The filter every query over pages uses, so lists, search and trees never show a hidden page. */
 export function pageVisibleSql(viewer: Viewer, pageAlias: string, viewerParam: string): string {
-  if (viewer.isAdmin) return 'TRUE';
+  // Still names the parameter, so the query's parameter list is the same for everyone.
+  if (viewer.isAdmin) return `(${viewerParam}::uuid IS NULL OR TRUE)`;
   return `(${spaceGrantSql(`${pageAlias}.space_id`, 'view', viewerParam)} AND ${viewRestrictionSql(pageAlias, viewerParam)})`;
 }
 
@@ -58,11 +59,16 @@ export class PermissionService {
    * restriction shuts them out, minus editing when the page's edit restriction does.
    */
   async pagePermissions(viewer: Viewer, pageId: number | string): Promise<Set<PageAction>> {
+    if (viewer.isAdmin) {
+      const found = await this.dataSource.query(`SELECT 1 FROM pages WHERE id = $1`, [pageId]);
+      return new Set(found.length ? SPACE_PERMISSIONS : []);
+    }
     const rows: { space_id: number; visible: boolean; editable: boolean }[] = await this.dataSource.query(
-      `SELECT p.space_id, ${viewer.isAdmin ? 'TRUE' : viewRestrictionSql('p', '$2')} AS visible,
-         ${viewer.isAdmin ? 'TRUE' : `NOT EXISTS (SELECT 1 FROM page_restrictions r WHERE r.kind = 'edit' AND r.page_id = p.id)
+      `SELECT p.space_id, ${viewRestrictionSql('p', '$2')} AS visible,
+         NOT EXISTS (SELECT 1 FROM page_restrictions r WHERE r.kind = 'edit' AND r.page_id = p.id)
            OR EXISTS (SELECT 1 FROM page_restrictions r WHERE r.kind = 'edit' AND r.page_id = p.id
-             AND (r.user_id = $2::uuid OR r.group_id IN (SELECT ug.group_id FROM user_groups ug WHERE ug.user_id = $2::uuid)))`} AS editable
+             AND (r.user_id = $2::uuid OR r.group_id IN (SELECT ug.group_id FROM user_groups ug WHERE ug.user_id = $2::uuid)))
+           AS editable
        FROM pages p WHERE p.id = $1`,
       [pageId, viewer.userId],
     );

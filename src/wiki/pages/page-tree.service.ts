@@ -1,0 +1,137 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { UserInputError } from '../../users/user-input.error.js';
+import { AuditService } from '../audit/audit.service.js';
+import { PermissionService, pageVisibleSql } from '../permissions/permission.service.js';
+import type { Viewer } from '../permissions/viewer.js';
+import { pageUrl } from '../wiki-urls.js';
+import { PageService } from './page.service.js';
+import type { Page } from './page.types.js';
+
+export interface TreeNode {
+  id: string;
+  title: string;
+  url: string;
+  hasChildren: boolean;
+}
+
+export const TREE_PAGE_SIZE = 500;
+
+/** The page tree: lazily loaded children, breadcrumbs, moves and sibling order. */
+@Injectable()
+export class PageTreeService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly pages: PageService,
+    private readonly permissions: PermissionService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** One level of the tree, filtered by permission in SQL; one query whatever the size. */
+  async children(viewer: Viewer, space: { id: number; key: string }, parentId: string | null): Promise<TreeNode[]> {
+    const visibleP = pageVisibleSql(viewer, 'p', '$1');
+    const visibleC = pageVisibleSql(viewer, 'c', '$1');
+    const rows: { id: string; title: string; hasChildren: boolean }[] = await this.dataSource.query(
+      `SELECT p.id::text, p.title,
+              EXISTS (SELECT 1 FROM pages c WHERE c.space_id = p.space_id AND c.parent_id = p.id
+                        AND c.status = 'current' AND ${visibleC}) AS "hasChildren"
+         FROM pages p
+        WHERE p.space_id = $2 AND ${parentId ? 'p.parent_id = $3' : 'p.parent_id IS NULL'} AND p.status = 'current'
+          AND ${visibleP}
+        ORDER BY p.position, p.id LIMIT ${TREE_PAGE_SIZE}`,
+      parentId ? [viewer.userId, space.id, parentId] : [viewer.userId, space.id],
+    );
+    return rows.map((r) => ({ ...r, url: pageUrl(space.key, r.id, r.title) }));
+  }
+
+  /** Ancestors from the root down, each with its URL (one query). */
+  async breadcrumbs(page: Page): Promise<{ title: string; url: string }[]> {
+    if (!page.ancestors.length) return [];
+    const rows: { id: string; title: string }[] = await this.dataSource.query(
+      `SELECT id::text, title FROM pages WHERE id = ANY($1::bigint[])`,
+      [page.ancestors],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r.title]));
+    return page.ancestors
+      .filter((id) => byId.has(id))
+      .map((id) => ({ title: byId.get(id)!, url: pageUrl(page.spaceKey, id, byId.get(id)!) }));
+  }
+
+  /**
+   * Moves a page (with its subtree) under a new parent, possibly in another space, at
+   * `position` among its new siblings (the end when not given).
+   */
+  async movePage(
+    viewer: Viewer,
+    id: string,
+    target: { spaceId: number; parentId: string | null; position?: number },
+  ): Promise<Page> {
+    const page = await this.pages.requirePage(id);
+    await this.permissions.assertPage(viewer, id, 'edit');
+    await this.permissions.assertSpace(viewer, target.spaceId, 'edit');
+    if (page.status !== 'current') throw new UserInputError({ parentId: 'Pages in the trash cannot be moved.' });
+    let ancestors: string[] = [];
+    if (target.parentId) {
+      const parent = await this.pages.findPage(target.parentId);
+      if (!parent || parent.status !== 'current' || parent.spaceId !== target.spaceId) {
+        throw new UserInputError({ parentId: 'The new parent page does not exist in that space.' });
+      }
+      if (parent.id === id || parent.ancestors.includes(id)) {
+        throw new UserInputError({ parentId: 'A page cannot be moved under itself or one of its descendants.' });
+      }
+      await this.permissions.assertPage(viewer, parent.id, 'view');
+      ancestors = [...parent.ancestors, parent.id];
+    }
+    const [home] = await this.dataSource.query(`SELECT 1 FROM spaces WHERE homepage_id = $1`, [id]);
+    if (home && target.spaceId !== page.spaceId) throw new UserInputError({ parentId: 'A space home page cannot move to another space.' });
+
+    await this.dataSource.transaction(async (tx) => {
+      if (target.spaceId !== page.spaceId) await this.assertTitlesFree(tx, id, target.spaceId);
+      await tx.query(`UPDATE pages SET parent_id = $2, space_id = $3, ancestors = $4::bigint[], updated_at = now() WHERE id = $1`, [
+        id,
+        target.parentId,
+        target.spaceId,
+        ancestors,
+      ]);
+      await tx.query(
+        `UPDATE pages SET space_id = $3, ancestors = $2::bigint[] || ancestors[array_position(ancestors, $1::bigint):]
+          WHERE ancestors @> ARRAY[$1::bigint]`,
+        [id, ancestors, target.spaceId],
+      );
+      await this.placeAmongSiblings(tx, id, target.spaceId, target.parentId, target.position);
+      await this.audit.record(
+        { actorId: viewer.userId, action: 'page.moved', spaceId: target.spaceId, pageId: id, summary: `Moved "${page.title}"`, details: { from: { spaceId: page.spaceId, parentId: page.parentId }, to: target } },
+        tx,
+      );
+    });
+    return (await this.pages.findPage(id))!;
+  }
+
+  /** Renumbers the siblings with the page at `position` (0-based; the end when absent). */
+  private async placeAmongSiblings(tx: EntityManager, id: string, spaceId: number, parentId: string | null, position?: number) {
+    const siblings: { id: string }[] = await tx.query(
+      `SELECT id::text FROM pages WHERE space_id = $1 AND ${parentId ? 'parent_id = $2' : 'parent_id IS NULL'}
+         AND status = 'current' AND id <> $${parentId ? 3 : 2} ORDER BY position, id`,
+      parentId ? [spaceId, parentId, id] : [spaceId, id],
+    );
+    const order = siblings.map((s) => s.id);
+    const at = position === undefined || !Number.isInteger(position) ? order.length : Math.max(0, Math.min(position, order.length));
+    order.splice(at, 0, id);
+    await tx.query(
+      `UPDATE pages SET position = o.pos FROM unnest($1::bigint[]) WITH ORDINALITY AS o(id, pos) WHERE pages.id = o.id`,
+      [order],
+    );
+  }
+
+  private async assertTitlesFree(tx: EntityManager, id: string, spaceId: number) {
+    const clashes: { title: string }[] = await tx.query(
+      `SELECT m.title FROM pages m JOIN pages t ON t.space_id = $2 AND t.status = 'current' AND lower(t.title) = lower(m.title)
+        WHERE (m.id = $1 OR m.ancestors @> ARRAY[$1::bigint]) AND m.status = 'current' LIMIT 5`,
+      [id, spaceId],
+    );
+    if (clashes.length) {
+      throw new UserInputError({ parentId: `The target space already has pages titled: ${clashes.map((c) => c.title).join(', ')}.` });
+    }
+  }
+}

@@ -1,0 +1,245 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { UserInputError } from '../../users/user-input.error.js';
+import { AuditService } from '../audit/audit.service.js';
+import { sanitizeStorage } from '../content/storage-sanitizer.js';
+import { PermissionService } from '../permissions/permission.service.js';
+import type { Viewer } from '../permissions/viewer.js';
+import { SELECT_PAGE, VersionConflictError, type Page } from './page.types.js';
+
+export const MAX_TITLE = 255;
+/** Page bodies beyond this are refused; Confluence's own limit is about 5 MB. */
+export const MAX_BODY = 2 * 1024 * 1024;
+
+export interface PageInput {
+  title?: unknown;
+  body?: unknown;
+}
+
+export interface SaveInput extends PageInput {
+  baseVersion?: unknown;
+  comment?: unknown;
+  minorEdit?: unknown;
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/** Creating, editing, copying, trashing and restoring pages; every save is a version. */
+@Injectable()
+export class PageService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly permissions: PermissionService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async findPage(id: string | number, manager: EntityManager = this.dataSource.manager): Promise<Page | null> {
+    if (!/^\d{1,18}$/.test(String(id))) return null;
+    const rows = await manager.query(`${SELECT_PAGE} WHERE p.id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  async requirePage(id: string | number): Promise<Page> {
+    const page = await this.findPage(id);
+    if (!page) throw new NotFoundException('There is no page here, or you may not see it.');
+    return page;
+  }
+
+  async findByTitle(spaceId: number, title: string): Promise<Page | null> {
+    const rows = await this.dataSource.query(`${SELECT_PAGE} WHERE p.space_id = $1 AND lower(p.title) = lower($2) AND p.status = 'current'`, [
+      spaceId,
+      title,
+    ]);
+    return rows[0] ?? null;
+  }
+
+  /** Title and body rules shared by create, edit and copy. */
+  async validate(spaceId: number, input: PageInput, exceptId?: string): Promise<{ title: string; body: string }> {
+    const title = text(input.title).trim().replace(/\s+/g, ' ');
+    const rawBody = text(input.body);
+    const errors: Record<string, string> = {};
+    if (!title) errors.title = 'Enter a title.';
+    else if (title.length > MAX_TITLE) errors.title = `The title must be at most ${MAX_TITLE} characters.`;
+    else {
+      const clash = await this.findByTitle(spaceId, title);
+      if (clash && clash.id !== exceptId) errors.title = 'A page with this title already exists in this space.';
+    }
+    if (Buffer.byteLength(rawBody) > MAX_BODY) errors.body = 'The page is too large (at most 2 MB).';
+    if (Object.keys(errors).length) throw new UserInputError(errors);
+    return { title, body: sanitizeStorage(rawBody) };
+  }
+
+  /** A new page at the top of the space, or under `parentId`, as the last child. */
+  async createPage(viewer: Viewer, spaceId: number, parentId: string | null, input: PageInput): Promise<Page> {
+    await this.permissions.assertSpace(viewer, spaceId, 'edit');
+    let ancestors: string[] = [];
+    if (parentId) {
+      const parent = await this.findPage(parentId);
+      if (!parent || parent.spaceId !== spaceId || parent.status !== 'current') {
+        throw new UserInputError({ parentId: 'The parent page does not exist in this space.' });
+      }
+      await this.permissions.assertPage(viewer, parent.id, 'view');
+      ancestors = [...parent.ancestors, parent.id];
+    }
+    const { title, body } = await this.validate(spaceId, input);
+    const id = await this.inTransaction(async (tx) => {
+      const [row] = await tx.query(
+        `INSERT INTO pages (space_id, parent_id, ancestors, position, title, body, created_by, updated_by)
+         VALUES ($1, $2, $3::bigint[], (SELECT coalesce(max(position), -1) + 1 FROM pages
+           WHERE space_id = $1 AND parent_id IS NOT DISTINCT FROM $2::bigint AND status = 'current'), $4, $5, $6, $6)
+         RETURNING id::text`,
+        [spaceId, parentId, ancestors, title, body, viewer.userId],
+      );
+      await this.insertVersion(tx, row.id, viewer.userId, '', false);
+      await this.audit.record({ actorId: viewer.userId, action: 'page.created', spaceId, pageId: row.id, summary: `Created "${title}"` }, tx);
+      return row.id as string;
+    });
+    return (await this.findPage(id))!;
+  }
+
+  /**
+   * Saves a new version on top of `baseVersion`. If someone saved in between, nothing is
+   * written and VersionConflictError carries the newer page for the conflict view.
+   */
+  async savePage(viewer: Viewer, id: string, input: SaveInput): Promise<Page> {
+    const page = await this.requirePage(id);
+    await this.permissions.assertPage(viewer, id, 'edit');
+    if (page.status !== 'current') throw new UserInputError({ title: 'This page is in the trash; restore it before editing.' });
+    const baseVersion = Number(input.baseVersion);
+    if (!Number.isInteger(baseVersion) || baseVersion < 1) throw new UserInputError({ baseVersion: 'The edit is missing its version.' });
+    const { title, body } = await this.validate(page.spaceId, input, id);
+    const comment = text(input.comment).trim().slice(0, 500);
+    const minor = input.minorEdit === true || input.minorEdit === 'true' || input.minorEdit === 'on';
+    await this.inTransaction(async (tx) => {
+      const [updated] = await tx.query(
+        `UPDATE pages SET title = $3, body = $4, version = version + 1, updated_by = $5, updated_at = now()
+          WHERE id = $1 AND version = $2 AND status = 'current' RETURNING id`,
+        [id, baseVersion, title, body, viewer.userId],
+      );
+      if (!updated.length) {
+        const current = (await this.findPage(id, tx))!;
+        throw new VersionConflictError(current, baseVersion);
+      }
+      await this.insertVersion(tx, id, viewer.userId, comment, minor);
+      if (title !== page.title) await this.rewriteTitleLinks(tx, page.spaceId, page.spaceKey, page.title, title);
+      await this.audit.record(
+        {
+          actorId: viewer.userId,
+          action: 'page.updated',
+          spaceId: page.spaceId,
+          pageId: id,
+          summary: title !== page.title ? `Edited "${page.title}", now "${title}"` : `Edited "${title}"`,
+        },
+        tx,
+      );
+    });
+    return (await this.findPage(id))!;
+  }
+
+  /** A copy under the same parent, titled "Copy of …" unless a title is given. */
+  async copyPage(viewer: Viewer, id: string, input: { title?: unknown }): Promise<Page> {
+    const page = await this.requirePage(id);
+    await this.permissions.assertPage(viewer, id, 'view');
+    const title = text(input.title).trim() || `Copy of ${page.title}`.slice(0, MAX_TITLE);
+    return this.createPage(viewer, page.spaceId, page.parentId, { title, body: page.body });
+  }
+
+  /**
+   * Moves the page to the space trash. Its children move up to its parent, as in
+   * Confluence. The space home page stays.
+   */
+  async trashPage(viewer: Viewer, id: string): Promise<Page> {
+    const page = await this.requirePage(id);
+    await this.permissions.assertPage(viewer, id, 'delete');
+    if (page.status !== 'current') throw new UserInputError({ page: 'This page is already in the trash.' });
+    const [space] = await this.dataSource.query(`SELECT homepage_id::text AS home FROM spaces WHERE id = $1`, [page.spaceId]);
+    if (space.home === page.id) throw new UserInputError({ page: 'The space home page cannot be deleted.' });
+    await this.inTransaction(async (tx) => {
+      // Children and their subtrees lose this page from their ancestor chain.
+      await tx.query(
+        `UPDATE pages SET ancestors = array_remove(ancestors, $1::bigint),
+           parent_id = CASE WHEN parent_id = $1 THEN $2::bigint ELSE parent_id END
+         WHERE ancestors @> ARRAY[$1::bigint]`,
+        [id, page.parentId],
+      );
+      await tx.query(`UPDATE pages SET status = 'trashed', trashed_at = now(), trashed_by = $2 WHERE id = $1`, [id, viewer.userId]);
+      await this.audit.record({ actorId: viewer.userId, action: 'page.deleted', spaceId: page.spaceId, pageId: id, summary: `Moved "${page.title}" to the trash` }, tx);
+    });
+    return (await this.findPage(id))!;
+  }
+
+  /** Space admins restore from the trash: under the old parent if it is still there, else at the top. */
+  async restorePage(viewer: Viewer, id: string): Promise<Page> {
+    const page = await this.requirePage(id);
+    await this.permissions.assertSpace(viewer, page.spaceId, 'admin');
+    if (page.status !== 'trashed') throw new UserInputError({ page: 'This page is not in the trash.' });
+    if (await this.findByTitle(page.spaceId, page.title)) {
+      throw new UserInputError({ page: `A page titled "${page.title}" already exists; rename it first.` });
+    }
+    const parent = page.parentId ? await this.findPage(page.parentId) : null;
+    const keepParent = parent?.status === 'current';
+    await this.inTransaction(async (tx) => {
+      await tx.query(
+        `UPDATE pages SET status = 'current', trashed_at = NULL, trashed_by = NULL, parent_id = $2, ancestors = $3::bigint[],
+           updated_at = now() WHERE id = $1`,
+        [id, keepParent ? parent!.id : null, keepParent ? [...parent!.ancestors, parent!.id] : []],
+      );
+      await this.audit.record({ actorId: viewer.userId, action: 'page.restored', spaceId: page.spaceId, pageId: id, summary: `Restored "${page.title}"` }, tx);
+    });
+    return (await this.findPage(id))!;
+  }
+
+  /** Space admins delete a trashed page for good, with its versions, comments and attachments. */
+  async purgePage(viewer: Viewer, id: string): Promise<void> {
+    const page = await this.requirePage(id);
+    await this.permissions.assertSpace(viewer, page.spaceId, 'admin');
+    if (page.status !== 'trashed') throw new UserInputError({ page: 'Only pages in the trash can be purged.' });
+    await this.inTransaction(async (tx) => {
+      await this.audit.record({ actorId: viewer.userId, action: 'page.purged', spaceId: page.spaceId, pageId: null, summary: `Purged "${page.title}" (page ${id})` }, tx);
+      await tx.query(`DELETE FROM pages WHERE id = $1`, [id]);
+    });
+  }
+
+  async listTrash(viewer: Viewer, spaceId: number): Promise<Page[]> {
+    await this.permissions.assertSpace(viewer, spaceId, 'admin');
+    return this.dataSource.query(`${SELECT_PAGE} WHERE p.space_id = $1 AND p.status = 'trashed' ORDER BY p.trashed_at DESC LIMIT 500`, [spaceId]);
+  }
+
+  private async insertVersion(tx: EntityManager, pageId: string, authorId: string | null, comment: string, minor: boolean) {
+    await tx.query(
+      `INSERT INTO page_versions (page_id, version, title, body, author_id, change_comment, minor_edit)
+       SELECT id, version, title, body, $2, $3, $4 FROM pages WHERE id = $1`,
+      [pageId, authorId, comment, minor],
+    );
+  }
+
+  /**
+   * Links by title survive renames: pages in the same space that link to the old title
+   * (without a space key) are rewritten to the new one, as Confluence does.
+   */
+  private async rewriteTitleLinks(tx: EntityManager, spaceId: number, spaceKey: string, oldTitle: string, newTitle: string) {
+    const attr = (t: string) => t.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+    const from = `ri:content-title="${attr(oldTitle)}"`;
+    const to = `ri:content-title="${attr(newTitle)}"`;
+    await tx.query(
+      `UPDATE pages SET body = replace(body, $3, $4)
+        WHERE status = 'current' AND strpos(body, $3) > 0
+          AND (space_id = $1 OR strpos(body, 'ri:space-key="' || $2 || '"') > 0)`,
+      [spaceId, spaceKey, from, to],
+    );
+  }
+
+  private async inTransaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction(work);
+    } catch (error) {
+      if ((error as { constraint?: string }).constraint === 'pages_space_title_key') {
+        throw new UserInputError({ title: 'A page with this title already exists in this space.' });
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,33 @@
+/** A page row as the services use it. Ids are bigint in PostgreSQL, so strings here. */
+export interface Page {
+  id: string;
+  spaceId: number;
+  spaceKey: string;
+  parentId: string | null;
+  ancestors: string[];
+  position: number;
+  title: string;
+  status: 'current' | 'trashed';
+  version: number;
+  body: string;
+  createdBy: string | null;
+  createdAt: Date;
+  updatedBy: string | null;
+  updatedAt: Date;
+}
+
+export const SELECT_PAGE = `
+  SELECT p.id::text, p.space_id AS "spaceId", s.key AS "spaceKey", p.parent_id::text AS "parentId",
+         p.ancestors::text[] AS ancestors, p.position, p.title, p.status, p.version, p.body,
+         p.created_by AS "createdBy", p.created_at AS "createdAt", p.updated_by AS "updatedBy", p.updated_at AS "updatedAt"
+    FROM pages p JOIN spaces s ON s.id = p.space_id`;
+
+/** Optimistic concurrency: the page moved on since the editor loaded it. */
+export class VersionConflictError extends Error {
+  constructor(
+    readonly current: Page,
+    readonly baseVersion: number,
+  ) {
+    super(`Version ${current.version} was saved while you edited version ${baseVersion}.`);
+  }
+}

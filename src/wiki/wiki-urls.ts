@@ -1,0 +1,20 @@
+/** Readable, stable page URLs: /spaces/KEY/pages/123/title-slug (the slug is cosmetic). */
+export function slugify(title: string): string {
+  return (
+    title
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 80) || 'page'
+  );
+}
+
+export function pageUrl(spaceKey: string, pageId: number | string, title: string): string {
+  return `/spaces/${encodeURIComponent(spaceKey)}/pages/${pageId}/${slugify(title)}`;
+}
+
+export function spaceUrl(spaceKey: string): string {
+  return `/spaces/${encodeURIComponent(spaceKey)}`;
+}
