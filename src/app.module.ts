@@ -11,6 +11,10 @@ import { RestModule } from './rest/rest.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { SsoModule } from './sso/sso.module.js';
 import { UsersModule } from './users/users.module.js';
+import { WikiAttachmentsModule } from './wiki/attachments/wiki-attachments.module.js';
+import { WikiCollaborationModule } from './wiki/collaboration/wiki-collaboration.module.js';
+import { WikiHistoryModule } from './wiki/history/wiki-history.module.js';
+import { WikiSearchModule } from './wiki/search/wiki-search.module.js';
 import { WikiModule } from './wiki/wiki.module.js';
 
 /** `config.databaseUrl` is the resolved URL (embedded or DATABASE_URL). */
@@ -35,6 +39,10 @@ export class AppModule {
         AddonsModule,
         SsoModule,
         WikiModule,
+        WikiHistoryModule,
+        WikiCollaborationModule,
+        WikiAttachmentsModule,
+        WikiSearchModule,
         DashboardModule,
         HealthModule,
         RestModule,
