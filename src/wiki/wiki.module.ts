@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditService } from './audit/audit.service.js';
 import { LegacyLinksController } from './pages/legacy-links.controller.js';
+import { PageScreenRegistry } from './pages/page-screen.registry.js';
 import { PageTreeService } from './pages/page-tree.service.js';
 import { PageViewService } from './pages/page-view.service.js';
 import { PageController } from './pages/page.controller.js';
@@ -12,7 +13,7 @@ import { SpaceService } from './spaces/space.service.js';
 /** Spaces, pages, versions, permissions: the wiki itself. */
 @Module({
   controllers: [SpaceController, PageController, LegacyLinksController],
-  providers: [AuditService, PageService, PageTreeService, PageViewService, PermissionService, SpaceService],
-  exports: [AuditService, PageService, PageTreeService, PageViewService, PermissionService, SpaceService],
+  providers: [AuditService, PageScreenRegistry, PageService, PageTreeService, PageViewService, PermissionService, SpaceService],
+  exports: [AuditService, PageScreenRegistry, PageService, PageTreeService, PageViewService, PermissionService, SpaceService],
 })
 export class WikiModule {}

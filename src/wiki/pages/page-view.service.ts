@@ -5,6 +5,7 @@ import { linkedTitles, renderStorage, type LinkTarget } from '../content/content
 import { PermissionService, pageVisibleSql } from '../permissions/permission.service.js';
 import type { Viewer } from '../permissions/viewer.js';
 import { pageUrl } from '../wiki-urls.js';
+import { PageScreenRegistry } from './page-screen.registry.js';
 import { PageTreeService } from './page-tree.service.js';
 import type { Page } from './page.types.js';
 
@@ -15,6 +16,7 @@ export class PageViewService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tree: PageTreeService,
     private readonly permissions: PermissionService,
+    private readonly sections: PageScreenRegistry,
   ) {}
 
   /** Renders a body: its links resolved in one query, "Children display" from the tree. */
@@ -45,11 +47,12 @@ export class PageViewService {
   }
 
   async pageScreen(viewer: Viewer, page: Page) {
-    const [html, breadcrumbs, rootNodes, held, authors] = await Promise.all([
+    const held = await this.permissions.pagePermissions(viewer, page.id);
+    const [html, breadcrumbs, rootNodes, parts, authors] = await Promise.all([
       this.renderBody(viewer, page),
       this.tree.breadcrumbs(page),
       this.tree.children(viewer, { id: page.spaceId, key: page.spaceKey }, null),
-      this.permissions.pagePermissions(viewer, page.id),
+      this.sections.load(viewer, page, held),
       this.dataSource.query(
         `SELECT (SELECT full_name FROM users WHERE id = $1) AS "createdBy", (SELECT full_name FROM users WHERE id = $2) AS "updatedBy"`,
         [page.createdBy, page.updatedBy],
@@ -60,6 +63,7 @@ export class PageViewService {
       breadcrumbs,
       tree: rootNodes,
       can: Object.fromEntries([...held].map((p) => [p, true])),
+      parts,
       createdByName: authors[0].createdBy ?? 'Unknown',
       updatedByName: authors[0].updatedBy ?? 'Unknown',
     };
