@@ -1,19 +1,25 @@
 import { Module } from '@nestjs/common';
+import { AuditAdminController } from './audit/audit-admin.controller.js';
+import { AuditQueryService } from './audit/audit-query.service.js';
 import { AuditService } from './audit/audit.service.js';
 import { LegacyLinksController } from './pages/legacy-links.controller.js';
+import { PageEventsService } from './pages/page-events.service.js';
 import { PageScreenRegistry } from './pages/page-screen.registry.js';
 import { PageTreeService } from './pages/page-tree.service.js';
 import { PageViewService } from './pages/page-view.service.js';
 import { PageController } from './pages/page.controller.js';
 import { PageService } from './pages/page.service.js';
+import { PageRestrictionsService } from './permissions/page-restrictions.service.js';
 import { PermissionService } from './permissions/permission.service.js';
+import { PermissionsController } from './permissions/permissions.controller.js';
+import { SpacePermissionsService } from './permissions/space-permissions.service.js';
 import { SpaceController } from './spaces/space.controller.js';
 import { SpaceService } from './spaces/space.service.js';
 
 /** Spaces, pages, versions, permissions: the wiki itself. */
 @Module({
-  controllers: [SpaceController, PageController, LegacyLinksController],
-  providers: [AuditService, PageScreenRegistry, PageService, PageTreeService, PageViewService, PermissionService, SpaceService],
-  exports: [AuditService, PageScreenRegistry, PageService, PageTreeService, PageViewService, PermissionService, SpaceService],
+  controllers: [SpaceController, PageController, LegacyLinksController, PermissionsController, AuditAdminController],
+  providers: [AuditQueryService, PageRestrictionsService, SpacePermissionsService, AuditService, PageEventsService, PageScreenRegistry, PageService, PageTreeService, PageViewService, PermissionService, SpaceService],
+  exports: [AuditService, PageEventsService, PageScreenRegistry, PageService, PageTreeService, PageViewService, PermissionService, SpaceService],
 })
 export class WikiModule {}

@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { sanitizeStorage } from '../content/storage-sanitizer.js';
 import { PermissionService } from '../permissions/permission.service.js';
 import type { Viewer } from '../permissions/viewer.js';
+import { PageEventsService } from './page-events.service.js';
 import { SELECT_PAGE, VersionConflictError, type Page } from './page.types.js';
 
 export const MAX_TITLE = 255;
@@ -34,6 +35,7 @@ export class PageService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly permissions: PermissionService,
     private readonly audit: AuditService,
+    private readonly events: PageEventsService,
   ) {}
 
   async findPage(id: string | number, manager: EntityManager = this.dataSource.manager): Promise<Page | null> {
@@ -97,6 +99,7 @@ export class PageService {
       await this.audit.record({ actorId: viewer.userId, action: 'page.created', spaceId, pageId: row.id, summary: `Created "${title}"` }, tx);
       return row.id as string;
     });
+    await this.events.emit({ kind: 'created', pageId: id, actorId: viewer.userId });
     return (await this.findPage(id))!;
   }
 
@@ -136,6 +139,7 @@ export class PageService {
         tx,
       );
     });
+    await this.events.emit({ kind: 'updated', pageId: id, actorId: viewer.userId, minorEdit: minor });
     return (await this.findPage(id))!;
   }
 
@@ -168,6 +172,7 @@ export class PageService {
       await tx.query(`UPDATE pages SET status = 'trashed', trashed_at = now(), trashed_by = $2 WHERE id = $1`, [id, viewer.userId]);
       await this.audit.record({ actorId: viewer.userId, action: 'page.deleted', spaceId: page.spaceId, pageId: id, summary: `Moved "${page.title}" to the trash` }, tx);
     });
+    await this.events.emit({ kind: 'trashed', pageId: id, actorId: viewer.userId });
     return (await this.findPage(id))!;
   }
 

@@ -4,12 +4,23 @@ import { DataSource } from 'typeorm';
 import { SPACE_PERMISSIONS, type SpacePermission, type Viewer } from './viewer.js';
 
 /**
+ * The global "can use" permission: a signed-in user needs it (directly or through a group)
+ * for any space permission to count. Anonymous visitors rely on a space's anonymous grant.
+ * Uncorrelated, so PostgreSQL evaluates it once per query.
+ */
+export function globalUseSql(viewerParam: string): string {
+  return `(${viewerParam}::uuid IS NULL OR EXISTS (SELECT 1 FROM global_permissions gp WHERE gp.permission = 'use'
+    AND (gp.user_id = ${viewerParam}::uuid
+      OR gp.group_id IN (SELECT ug.group_id FROM user_groups ug WHERE ug.user_id = ${viewerParam}::uuid))))`;
+}
+
+/**
  * SQL that is true when the viewer (a uuid parameter, null for anonymous) holds `permission`
  * in the space `spaceExpr`. A grant with neither group nor user is the anonymous grant and
  * applies to everyone.
  */
 export function spaceGrantSql(spaceExpr: string, permission: string, viewerParam: string): string {
-  return `EXISTS (SELECT 1 FROM space_permissions sp WHERE sp.space_id = ${spaceExpr} AND sp.permission = '${permission}'
+  return `${globalUseSql(viewerParam)} AND EXISTS (SELECT 1 FROM space_permissions sp WHERE sp.space_id = ${spaceExpr} AND sp.permission = '${permission}'
     AND ((sp.group_id IS NULL AND sp.user_id IS NULL) OR sp.user_id = ${viewerParam}::uuid
       OR sp.group_id IN (SELECT ug.group_id FROM user_groups ug WHERE ug.user_id = ${viewerParam}::uuid)))`;
 }
@@ -44,7 +55,7 @@ export class PermissionService {
   async spacePermissions(viewer: Viewer, spaceId: number): Promise<Set<SpacePermission>> {
     if (viewer.isAdmin) return new Set(SPACE_PERMISSIONS);
     const rows: { permission: SpacePermission }[] = await this.dataSource.query(
-      `SELECT DISTINCT sp.permission FROM space_permissions sp WHERE sp.space_id = $1
+      `SELECT DISTINCT sp.permission FROM space_permissions sp WHERE sp.space_id = $1 AND ${globalUseSql('$2')}
          AND ((sp.group_id IS NULL AND sp.user_id IS NULL) OR sp.user_id = $2::uuid
            OR sp.group_id IN (SELECT ug.group_id FROM user_groups ug WHERE ug.user_id = $2::uuid))`,
       [spaceId, viewer.userId],

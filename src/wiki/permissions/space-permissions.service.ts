@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { UserInputError } from '../../users/user-input.error.js';
+import { AuditService } from '../audit/audit.service.js';
+import { PermissionService } from './permission.service.js';
+import { SPACE_PERMISSIONS, type SpacePermission, type Viewer } from './viewer.js';
+
+/** One row of the space permissions grid: a group, a user, or anonymous visitors. */
+export interface GrantRow {
+  kind: 'group' | 'user' | 'anonymous';
+  /** Group name, username, or '' for anonymous. */
+  name: string;
+  label: string;
+  permissions: SpacePermission[];
+}
+
+/** Reads and replaces a space's permission grid; every change is audited. */
+@Injectable()
+export class SpacePermissionsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly permissions: PermissionService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async listGrants(viewer: Viewer, spaceId: number): Promise<GrantRow[]> {
+    await this.permissions.assertSpace(viewer, spaceId, 'admin');
+    const rows: { kind: GrantRow['kind']; name: string; label: string; permissions: SpacePermission[] }[] =
+      await this.dataSource.query(
+        `SELECT CASE WHEN sp.group_id IS NOT NULL THEN 'group' WHEN sp.user_id IS NOT NULL THEN 'user' ELSE 'anonymous' END AS kind,
+                coalesce(g.name, u.username, '') AS name,
+                coalesce(g.name, u.full_name || ' (' || u.username || ')', 'Anonymous') AS label,
+                array_agg(sp.permission ORDER BY sp.permission) AS permissions
+           FROM space_permissions sp LEFT JOIN groups g ON g.id = sp.group_id LEFT JOIN users u ON u.id = sp.user_id
+          WHERE sp.space_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2`,
+        [spaceId],
+      );
+    if (!rows.some((r) => r.kind === 'anonymous')) rows.push({ kind: 'anonymous', name: '', label: 'Anonymous', permissions: [] });
+    return rows;
+  }
+
+  /**
+   * Replaces the grid with `grants` in one transaction. Unknown groups or users are
+   * refused with nothing changed; anonymous visitors may at most view and comment.
+   */
+  async replaceGrants(viewer: Viewer, spaceId: number, grants: GrantRow[]): Promise<void> {
+    await this.permissions.assertSpace(viewer, spaceId, 'admin');
+    const errors: string[] = [];
+    for (const g of grants) {
+      const bad = g.permissions.filter((p) => !SPACE_PERMISSIONS.includes(p));
+      if (bad.length) errors.push(`Unknown permission ${bad.join(', ')}.`);
+      if (g.kind === 'anonymous' && g.permissions.some((p) => p !== 'view' && p !== 'comment')) {
+        errors.push('Anonymous visitors may only view and comment.');
+      }
+    }
+    if (!grants.some((g) => g.kind !== 'anonymous' && g.permissions.includes('admin'))) {
+      errors.push('Keep at least one group or user with the admin permission.');
+    }
+    if (errors.length) throw new UserInputError({ permissions: [...new Set(errors)].join(' ') });
+
+    await this.dataSource.transaction(async (tx) => {
+      const before = await tx.query(`SELECT count(*)::int AS n FROM space_permissions WHERE space_id = $1`, [spaceId]);
+      await tx.query(`DELETE FROM space_permissions WHERE space_id = $1`, [spaceId]);
+      for (const g of grants) {
+        if (!g.permissions.length) continue;
+        let subject: { group_id: number | null; user_id: string | null } = { group_id: null, user_id: null };
+        if (g.kind === 'group') {
+          const [row] = await tx.query(`SELECT id FROM groups WHERE name = lower($1)`, [g.name]);
+          if (!row) throw new UserInputError({ permissions: `No group named "${g.name}".` });
+          subject = { group_id: row.id, user_id: null };
+        } else if (g.kind === 'user') {
+          const [row] = await tx.query(`SELECT id FROM users WHERE lower(username) = lower($1)`, [g.name]);
+          if (!row) throw new UserInputError({ permissions: `No user named "${g.name}".` });
+          subject = { group_id: null, user_id: row.id };
+        }
+        await tx.query(
+          `INSERT INTO space_permissions (space_id, group_id, user_id, permission) SELECT $1, $2, $3, unnest($4::varchar[])
+           ON CONFLICT DO NOTHING`,
+          [spaceId, subject.group_id, subject.user_id, [...new Set(g.permissions)]],
+        );
+      }
+      await this.audit.record(
+        {
+          actorId: viewer.userId,
+          action: 'space.permissions-changed',
+          spaceId,
+          summary: `Changed space permissions (${before[0].n} grants before)`,
+          details: { grants: grants.map((g) => ({ kind: g.kind, name: g.name, permissions: g.permissions })) },
+        },
+        tx,
+      );
+    });
+  }
+}
