@@ -9,9 +9,15 @@ import { PageScreenRegistry } from './page-screen.registry.js';
 import { PageTreeService } from './page-tree.service.js';
 import type { Page } from './page.types.js';
 
+/** Rendered bodies kept per process; keyed by page version, so every process agrees. */
+const RENDER_CACHE_ENTRIES = 500;
+const RENDER_CACHE_MAX_BODY = 256 * 1024;
+
 /** Everything the page screen shows, from a bounded number of queries. */
 @Injectable()
 export class PageViewService {
+  private readonly rendered = new Map<string, string>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tree: PageTreeService,
@@ -21,7 +27,25 @@ export class PageViewService {
 
   /** Renders a body: its links resolved in one query, "Children display" from the tree. */
   async renderBody(viewer: Viewer, page: Page, body = page.body): Promise<string> {
-    const links = linkedTitles(body);
+    // Without page links or "Children display" the output is the same for every viewer.
+    const viewerIndependent = !body.includes('ri:page') && !body.includes('ac:name="children"');
+    const key = viewerIndependent && body === page.body && body.length <= RENDER_CACHE_MAX_BODY ? `${page.id}:${page.version}` : null;
+    const hit = key ? this.rendered.get(key) : undefined;
+    if (key && hit !== undefined) {
+      this.rendered.delete(key);
+      this.rendered.set(key, hit);
+      return hit;
+    }
+    const html = await this.renderFresh(viewer, page, body);
+    if (key) {
+      this.rendered.set(key, html);
+      if (this.rendered.size > RENDER_CACHE_ENTRIES) this.rendered.delete(this.rendered.keys().next().value!);
+    }
+    return html;
+  }
+
+  private async renderFresh(viewer: Viewer, page: Page, body: string): Promise<string> {
+    const links = body.includes('ri:page') ? linkedTitles(body) : [];
     const pages = new Map<string, LinkTarget>();
     if (links.length) {
       const wanted = links.map((l) => `${(l.spaceKey ?? page.spaceKey).toUpperCase()}:${l.title.toLowerCase()}`);
@@ -46,8 +70,9 @@ export class PageViewService {
     });
   }
 
-  async pageScreen(viewer: Viewer, page: Page) {
-    const held = await this.permissions.pagePermissions(viewer, page.id);
+  /** `held` may be passed when the caller already checked the viewer's permissions. */
+  async pageScreen(viewer: Viewer, page: Page, held?: Set<string>) {
+    held ??= await this.permissions.pagePermissions(viewer, page.id);
     const [html, breadcrumbs, rootNodes, parts, authors] = await Promise.all([
       this.renderBody(viewer, page),
       this.tree.breadcrumbs(page),
