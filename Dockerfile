@@ -17,6 +17,10 @@ RUN npm ci --no-audit --no-fund
 COPY nest-cli.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
+# The browser editor is bundled from npm packages into public/ (scripts/build-editor.mjs).
+COPY editor ./editor
+COPY scripts/build-editor.mjs ./scripts/
+COPY public ./public
 RUN npm run build
 
 # ---- runtime: production dependencies and the compiled app, as a non-root user ----
@@ -32,7 +36,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY views ./views
-COPY public ./public
+COPY --from=build /app/public ./public
 # Only used without DATABASE_URL (embedded PostgreSQL data); the app user must own it.
 RUN mkdir -p /var/lib/atrium && chown node:node /var/lib/atrium
 

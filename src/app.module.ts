@@ -38,11 +38,13 @@ export class AppModule {
         AuthModule,
         AddonsModule,
         SsoModule,
-        WikiModule,
+        // Wiki feature modules first: Nest registers routes in module order, and their
+        // /spaces/:key/pages/:id/<section> routes must come before the page's /:id/:slug.
         WikiHistoryModule,
         WikiCollaborationModule,
         WikiAttachmentsModule,
         WikiSearchModule,
+        WikiModule,
         DashboardModule,
         HealthModule,
         RestModule,

@@ -91,7 +91,13 @@ export function configureApp(app: NestExpressApplication): void {
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (!req.path.startsWith('/rest/') && req.path !== '/status') {
       // POSTs too: a form shown again after bad input must carry a token to be sent again.
-      res.locals.csrfToken = csrf.token(req, res);
+      // Made when a page renders (or code reads it), so answers that render nothing, such as the
+      // SAML redirects and the ACS, neither pay for a token nor set the CSRF cookie.
+      let token: string | undefined;
+      Object.defineProperty(res.locals, 'csrfToken', {
+        enumerable: true,
+        get: () => (token ??= csrf.token(req, res)),
+      });
       if (req.method === 'GET' && req.session?.flash) {
         res.locals.flash = req.session.flash;
         delete req.session.flash;

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       trustProxy: false,
       logLevel: 'info',
       loginThrottle: { maxFailuresPerUser: 5, maxFailuresPerIp: 50, windowSeconds: 900 },
+      attachmentMaxMb: 25,
     });
   });
 
@@ -50,6 +51,7 @@ describe('loadConfig', () => {
       ATRIUM_LOGIN_MAX_FAILURES_PER_USER: '7',
       ATRIUM_LOGIN_MAX_FAILURES_PER_IP: '70',
       ATRIUM_LOGIN_WINDOW_SECONDS: '60',
+      ATRIUM_ATTACHMENT_MAX_MB: '100',
     });
     expect(config).toEqual({
       port: 3000,
@@ -64,6 +66,7 @@ describe('loadConfig', () => {
       trustProxy: true,
       logLevel: 'warn',
       loginThrottle: { maxFailuresPerUser: 7, maxFailuresPerIp: 70, windowSeconds: 60 },
+      attachmentMaxMb: 100,
     });
   });
 
@@ -96,8 +99,34 @@ describe('loadConfig', () => {
     [{ ATRIUM_LOG_LEVEL: 'loud' }, 'ATRIUM_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
     [{ ATRIUM_TRUST_PROXY: 'maybe' }, 'ATRIUM_TRUST_PROXY must be true or false, got "maybe"'],
     [{ ATRIUM_ADMIN_PASSWORD: 'short' }, 'ATRIUM_ADMIN_PASSWORD must have at least 8 characters'],
+    [{ ATRIUM_ATTACHMENT_MAX_MB: '0' }, 'ATRIUM_ATTACHMENT_MAX_MB must be a whole number from 1 to 1024, got "0"'],
+    [{ ATRIUM_ATTACHMENT_MAX_MB: '2.5' }, 'ATRIUM_ATTACHMENT_MAX_MB must be a whole number from 1 to 1024, got "2.5"'],
   ])('refuses %j with a clear ConfigError', (env, message) => {
     expect(configError(env)).toBe(message);
+  });
+
+  it('reads SMTP settings, with a From address on the base URL host by default', () => {
+    expect(loadConfig({ ATRIUM_SMTP_URL: 'smtp://mail.example.com:25', ATRIUM_BASE_URL: 'https://wiki.example.com' }).smtp).toEqual({
+      url: 'smtp://mail.example.com:25',
+      from: 'Atrium <atrium@wiki.example.com>',
+    });
+    expect(loadConfig({ ATRIUM_SMTP_URL: 'smtps://u:p@mail.example.com', ATRIUM_SMTP_FROM: 'Wiki <wiki@example.com>' }).smtp).toEqual({
+      url: 'smtps://u:p@mail.example.com',
+      from: 'Wiki <wiki@example.com>',
+    });
+    expect(loadConfig({}).smtp).toBeUndefined();
+  });
+
+  it.each([
+    [{ ATRIUM_SMTP_URL: 'http://mail.example.com' }, 'ATRIUM_SMTP_URL must start with smtp:// or smtps:// and name a host'],
+    [{ ATRIUM_SMTP_URL: 'mail.example.com:25' }, 'ATRIUM_SMTP_URL must start with smtp:// or smtps:// and name a host'],
+    [{ ATRIUM_SMTP_URL: 'smtp://mail.example.com', ATRIUM_SMTP_FROM: 'nobody' }, 'ATRIUM_SMTP_FROM must be an email address, optionally with a name ("Wiki <wiki@example.com>"), got "nobody"'],
+  ])('refuses SMTP settings %j', (env, message) => {
+    expect(configError(env)).toBe(message);
+  });
+
+  it('never echoes ATRIUM_SMTP_URL, which may hold a password', () => {
+    expect(configError({ ATRIUM_SMTP_URL: 'smtp://user:hunter2@[bad' })).not.toContain('hunter2');
   });
 
   it('never echoes DATABASE_URL, which may hold a password', () => {

@@ -19,6 +19,16 @@ export interface AppConfig {
   trustProxy: boolean;
   logLevel: string;
   loginThrottle: LoginThrottleConfig;
+  /** Largest attachment file accepted, in MB (each file of an upload). */
+  attachmentMaxMb: number;
+  /** Watch notifications are also emailed when set. */
+  smtp?: SmtpConfig;
+}
+
+export interface SmtpConfig {
+  /** smtp:// or smtps:// URL, credentials included; passed to nodemailer as is. */
+  url: string;
+  from: string;
 }
 
 export class ConfigError extends Error {}
@@ -67,6 +77,27 @@ function databaseUrl(env: Env): string | undefined {
   return raw;
 }
 
+function smtp(env: Env, base: string): SmtpConfig | undefined {
+  const raw = env.ATRIUM_SMTP_URL;
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    // Not echoed: the URL may hold a password.
+    throw new ConfigError('ATRIUM_SMTP_URL must be a URL such as smtp://mail.example.com:25');
+  }
+  if ((url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || !url.hostname) {
+    throw new ConfigError('ATRIUM_SMTP_URL must start with smtp:// or smtps:// and name a host');
+  }
+  const from = env.ATRIUM_SMTP_FROM || `Atrium <atrium@${new URL(base).hostname}>`;
+  // No line breaks: the value goes into a mail header.
+  if (/[\r\n]/.test(from) || !/[^\s<>@]+@[^\s<>@]+/.test(from)) {
+    throw new ConfigError(`ATRIUM_SMTP_FROM must be an email address, optionally with a name ("Wiki <wiki@example.com>"), got "${from}"`);
+  }
+  return { url: raw, from };
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Reads and validates the environment once, at boot. */
@@ -98,6 +129,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxFailuresPerIp: int(env, 'ATRIUM_LOGIN_MAX_FAILURES_PER_IP', 50, 1, 1000000),
       windowSeconds: int(env, 'ATRIUM_LOGIN_WINDOW_SECONDS', 900, 1, 86400),
     },
+    // Uploads are held in memory and stored as bytea (PostgreSQL caps a value at 1 GB).
+    attachmentMaxMb: int(env, 'ATRIUM_ATTACHMENT_MAX_MB', 25, 1, 1024),
+    smtp: smtp(env, base),
   };
 }
 

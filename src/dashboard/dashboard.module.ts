@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { WikiCollaborationModule } from '../wiki/collaboration/wiki-collaboration.module.js';
 import { DashboardController } from './dashboard.controller.js';
 
-@Module({ controllers: [DashboardController] })
+@Module({ imports: [WikiCollaborationModule], controllers: [DashboardController] })
 export class DashboardModule {}

@@ -1,17 +1,21 @@
 import type { UserSummary } from '../users/user-summary.js';
 
+export type RestUserFields = Pick<UserSummary, 'id' | 'username' | 'fullName' | 'email'>;
+
+const PROFILE_PICTURE = {
+  path: '/images/icons/profilepics/default.svg',
+  width: 48,
+  height: 48,
+  isDefault: true,
+};
+
 /** Confluence Server REST API v1 user shape; email only for the user themself. */
-export function presentRestUser(user: UserSummary, baseUrl: string, self: boolean) {
+export function presentRestUser(user: RestUserFields, baseUrl: string, self: boolean) {
   return {
     type: 'known',
     username: user.username,
     userKey: user.id,
-    profilePicture: {
-      path: '/images/icons/profilepics/default.svg',
-      width: 48,
-      height: 48,
-      isDefault: true,
-    },
+    profilePicture: PROFILE_PICTURE,
     displayName: user.fullName,
     ...(self ? { email: user.email } : {}),
     _links: {
@@ -21,4 +25,9 @@ export function presentRestUser(user: UserSummary, baseUrl: string, self: boolea
     },
     _expandable: { status: '' },
   };
+}
+
+/** A deleted author, as Confluence shows content whose creator no longer exists. */
+export function presentAnonymousUser() {
+  return { type: 'anonymous', profilePicture: PROFILE_PICTURE, displayName: 'Anonymous', _expandable: {} };
 }

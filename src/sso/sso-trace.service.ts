@@ -24,10 +24,18 @@ export interface TraceRow extends TraceEntry {
 export class SsoTraceService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * Adds the entry and keeps the newest TRACE_KEEP entries for this IdP, in one statement (one
+   * round trip and one commit on every login). The DELETE sees the table as it was before the
+   * INSERT, so it keeps TRACE_KEEP - 1 older entries.
+   */
   async record(idpId: number, entry: TraceEntry): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO sso_trace (idp_id, flow, outcome, reason, name_id, username, attributes)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      `WITH added AS (
+         INSERT INTO sso_trace (idp_id, flow, outcome, reason, name_id, username, attributes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7))
+       DELETE FROM sso_trace WHERE idp_id = $1 AND id < (
+         SELECT min(id) FROM (SELECT id FROM sso_trace WHERE idp_id = $1 ORDER BY id DESC LIMIT $8) newest)`,
       [
         idpId,
         entry.flow,
@@ -36,13 +44,8 @@ export class SsoTraceService {
         entry.nameId?.slice(0, 1000) ?? null,
         entry.username?.slice(0, 255) ?? null,
         entry.attributes ? JSON.stringify(entry.attributes) : null,
+        TRACE_KEEP - 1,
       ],
-    );
-    // Keep the newest TRACE_KEEP entries for this IdP.
-    await this.dataSource.query(
-      `DELETE FROM sso_trace WHERE idp_id = $1 AND id < (
-         SELECT min(id) FROM (SELECT id FROM sso_trace WHERE idp_id = $1 ORDER BY id DESC LIMIT $2) newest)`,
-      [idpId, TRACE_KEEP],
     );
   }
 

@@ -1,12 +1,12 @@
-import { Body, Controller, Get, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import { Body, Controller, Get, Next, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
 import { Authenticated, Public } from '../../common/access.decorators.js';
 import { renderFormError } from '../../common/form-errors.js';
 import { PermissionService } from '../permissions/permission.service.js';
 import type { Viewer } from '../permissions/viewer.js';
 import { SpaceService } from '../spaces/space.service.js';
 import { asViewer, viewerFrom } from '../wiki-viewer.js';
-import { pageUrl, slugify } from '../wiki-urls.js';
+import { PAGE_SUBROUTES, pageUrl, slugify } from '../wiki-urls.js';
 import { PageTreeService } from './page-tree.service.js';
 import { PageViewService } from './page-view.service.js';
 import { PageService } from './page.service.js';
@@ -118,7 +118,9 @@ export class PageController {
 
   @Public()
   @Get(':id/:slug')
-  async showPage(@Param('key') key: string, @Param('id') id: string, @Param('slug') slug: string, @Req() req: Request, @Res() res: Response) {
+  async showPage(@Param('key') key: string, @Param('id') id: string, @Param('slug') slug: string, @Req() req: Request, @Res() res: Response, @Next() next?: NextFunction) {
+    // /attachments, /history, … belong to controllers registered after this one.
+    if (PAGE_SUBROUTES.has(slug)) return next?.();
     await asViewer(req, async (viewer) => {
       const page = await this.pageIn(viewer, key, id);
       // Old titles and moved spaces redirect to the canonical address.

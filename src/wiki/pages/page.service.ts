@@ -96,6 +96,12 @@ export class PageService {
         [spaceId, parentId, ancestors, title, body, viewer.userId],
       );
       await this.insertVersion(tx, row.id, viewer.userId, '', false);
+      // The author's autosaved draft of this new page is now saved for real (drafts: src/wiki/history).
+      await tx.query(`DELETE FROM page_drafts WHERE user_id = $1 AND page_id IS NULL AND space_id = $2 AND parent_id IS NOT DISTINCT FROM $3::bigint`, [
+        viewer.userId,
+        spaceId,
+        parentId,
+      ]);
       await this.audit.record({ actorId: viewer.userId, action: 'page.created', spaceId, pageId: row.id, summary: `Created "${title}"` }, tx);
       return row.id as string;
     });
@@ -127,6 +133,7 @@ export class PageService {
         throw new VersionConflictError(current, baseVersion);
       }
       await this.insertVersion(tx, id, viewer.userId, comment, minor);
+      await tx.query(`DELETE FROM page_drafts WHERE user_id = $1 AND page_id = $2`, [viewer.userId, id]);
       if (title !== page.title) await this.rewriteTitleLinks(tx, page.spaceId, page.spaceKey, page.title, title);
       await this.audit.record(
         {

@@ -1,0 +1,166 @@
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { UserInputError } from '../../../users/user-input.error.js';
+import { linkedTitles, renderStorage, type LinkTarget } from '../../content/content-renderer.js';
+import { PageEventsService } from '../../pages/page-events.service.js';
+import type { PageScreenPart } from '../../pages/page-screen.registry.js';
+import type { Page } from '../../pages/page.types.js';
+import { pageVisibleSql, type PageAction } from '../../permissions/permission.service.js';
+import type { Viewer } from '../../permissions/viewer.js';
+import { pageUrl } from '../../wiki-urls.js';
+import { commentStorage, threadComments } from './comment-rules.js';
+
+/** The page screen shows at most this many comments, all from one query. */
+export const MAX_COMMENTS_SHOWN = 500;
+
+interface CommentRow {
+  id: string;
+  parentId: string | null;
+  authorId: string | null;
+  authorName: string | null;
+  body: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface StoredComment {
+  id: string;
+  pageId: string;
+  parentId: string | null;
+  authorId: string | null;
+}
+
+const ID = /^\d{1,18}$/;
+
+/** Threaded page comments: the page screen section, and adding, editing and deleting. */
+@Injectable()
+export class CommentService implements PageScreenPart {
+  readonly name = 'comments';
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: PageEventsService,
+  ) {}
+
+  async loadPart(viewer: Viewer, page: Page, can: Set<string>): Promise<Record<string, unknown>> {
+    const rows: CommentRow[] = await this.dataSource.query(
+      `SELECT c.id::text, c.parent_id::text AS "parentId", c.author_id AS "authorId", u.full_name AS "authorName",
+              c.body, c.created_at AS "createdAt", c.updated_at AS "updatedAt"
+         FROM comments c LEFT JOIN users u ON u.id = c.author_id
+        WHERE c.page_id = $1 ORDER BY c.created_at, c.id LIMIT ${MAX_COMMENTS_SHOWN + 1}`,
+      [page.id],
+    );
+    const shown = rows.slice(0, MAX_COMMENTS_SHOWN);
+    const ctx = {
+      pages: await this.linkTargets(viewer, page, shown.map((r) => r.body)),
+      children: [],
+      spaceKey: page.spaceKey,
+      attachmentUrl: (filename: string) => `/pages/${page.id}/attachments/${encodeURIComponent(filename)}`,
+    };
+    const canComment = !!viewer.userId && can.has('comment');
+    return {
+      action: `/pages/${page.id}/comments`,
+      canComment,
+      truncated: rows.length > MAX_COMMENTS_SHOWN,
+      count: shown.length,
+      comments: threadComments(shown).map((c) => {
+        const own = canComment && c.authorId === viewer.userId;
+        return {
+          id: c.id,
+          indent: c.indent,
+          authorName: c.authorName ?? 'Unknown user',
+          createdAt: c.createdAt,
+          edited: c.updatedAt.getTime() > c.createdAt.getTime(),
+          html: renderStorage(c.body, ctx),
+          // The source only goes to the author, for the edit form.
+          body: own ? c.body : undefined,
+          canEdit: own,
+          canDelete: own || can.has('admin'),
+        };
+      }),
+    };
+  }
+
+  async addComment(viewer: Viewer, page: Page, input: { body?: unknown; parentId?: unknown }): Promise<string> {
+    const body = commentStorage(input.body);
+    const parentId = typeof input.parentId === 'string' && input.parentId !== '' ? input.parentId : null;
+    const gone = new UserInputError({ parentId: 'The comment you replied to no longer exists.' });
+    if (parentId !== null && !ID.test(parentId)) throw gone;
+    let rows: { id: string }[];
+    try {
+      // The parent must be a comment on the same page.
+      rows = await this.dataSource.query(
+        `INSERT INTO comments (page_id, parent_id, author_id, body)
+         SELECT $1, $2::bigint, $3, $4
+          WHERE $2::bigint IS NULL OR EXISTS (SELECT 1 FROM comments WHERE id = $2::bigint AND page_id = $1)
+         RETURNING id::text`,
+        [page.id, parentId, viewer.userId, body],
+      );
+    } catch (error) {
+      // The parent was deleted between the check and the insert.
+      if ((error as { code?: string }).code === '23503') throw gone;
+      throw error;
+    }
+    if (!rows.length) throw gone;
+    await this.events.emit({ kind: 'commented', pageId: page.id, actorId: viewer.userId });
+    return rows[0].id;
+  }
+
+  /** Authors edit their own comments, while they may still comment on the page. */
+  async editComment(viewer: Viewer, page: Page, held: Set<PageAction>, commentId: string, input: { body?: unknown }): Promise<void> {
+    const comment = await this.requireComment(page, commentId);
+    if (comment.authorId !== viewer.userId || !held.has('comment')) {
+      throw new ForbiddenException('You can only edit your own comments.');
+    }
+    const body = commentStorage(input.body);
+    await this.dataSource.query(`UPDATE comments SET body = $2, updated_at = now() WHERE id = $1`, [comment.id, body]);
+  }
+
+  /**
+   * Authors delete their own comments, space and global admins any. Replies stay: they move
+   * up to the deleted comment's parent, so nobody loses someone else's words.
+   */
+  async deleteComment(viewer: Viewer, page: Page, held: Set<PageAction>, commentId: string): Promise<void> {
+    const comment = await this.requireComment(page, commentId);
+    const own = comment.authorId === viewer.userId && held.has('comment');
+    if (!own && !held.has('admin')) throw new ForbiddenException('You can only delete your own comments.');
+    await this.dataSource.transaction(async (tx) => {
+      await tx.query(`UPDATE comments SET parent_id = $2 WHERE parent_id = $1`, [comment.id, comment.parentId]);
+      await tx.query(`DELETE FROM comments WHERE id = $1`, [comment.id]);
+    });
+  }
+
+  commentUrl(page: Page, commentId?: string): string {
+    return `${pageUrl(page.spaceKey, page.id, page.title)}#${commentId ? `comment-${commentId}` : 'comments'}`;
+  }
+
+  private async requireComment(page: Page, commentId: string): Promise<StoredComment> {
+    const rows: StoredComment[] = ID.test(commentId)
+      ? await this.dataSource.query(
+          `SELECT id::text, page_id::text AS "pageId", parent_id::text AS "parentId", author_id AS "authorId" FROM comments WHERE id = $1`,
+          [commentId],
+        )
+      : [];
+    if (!rows[0] || rows[0].pageId !== page.id) throw new NotFoundException('There is no such comment on this page.');
+    return rows[0];
+  }
+
+  /** Page links in all the comments, resolved in one query, as PageViewService does for a body. */
+  private async linkTargets(viewer: Viewer, page: Page, bodies: string[]): Promise<Map<string, LinkTarget>> {
+    const targets = new Map<string, LinkTarget>();
+    const links = bodies.flatMap((b) => (b.includes('ri:page') ? linkedTitles(b) : []));
+    if (!links.length) return targets;
+    const wanted = [...new Set(links.map((l) => `${(l.spaceKey ?? page.spaceKey).toUpperCase()}:${l.title.toLowerCase()}`))];
+    const rows: { id: string; title: string; key: string }[] = await this.dataSource.query(
+      `SELECT p.id::text, p.title, s.key FROM pages p JOIN spaces s ON s.id = p.space_id
+        WHERE p.status = 'current' AND (s.key || ':' || lower(p.title)) = ANY($2) AND ${pageVisibleSql(viewer, 'p', '$1')}`,
+      [viewer.userId, wanted],
+    );
+    for (const r of rows) {
+      const target = { title: r.title, url: pageUrl(r.key, r.id, r.title) };
+      targets.set(r.key === page.spaceKey ? r.title.toLowerCase() : `${r.key}:${r.title.toLowerCase()}`, target);
+    }
+    return targets;
+  }
+}
