@@ -1,7 +1,8 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { MAX_LABELS_PER_PAGE, labelFromPath, parseLabelNames } from '../wiki/collaboration/labels/label-rules.js';
+import { DataSource } from 'typeorm';
+import { MAX_LABELS_PER_PAGE, parseLabelNames } from '../wiki/collaboration/labels/label-rules.js';
+import { LabelService } from '../wiki/collaboration/labels/label.service.js';
 import { PermissionService } from '../wiki/permissions/permission.service.js';
 import type { Viewer } from '../wiki/permissions/viewer.js';
 import { ContentQueryService } from './content-query.service.js';
@@ -42,6 +43,7 @@ export class ContentLabelService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly content: ContentQueryService,
     private readonly permissions: PermissionService,
+    private readonly labels: LabelService,
   ) {}
 
   async listLabels(viewer: Viewer, pageId: string, paging: Paging): Promise<{ rows: LabelRow[]; hasMore: boolean }> {
@@ -54,51 +56,16 @@ export class ContentLabelService {
     return { rows: rows.slice(0, paging.limit), hasMore: rows.length > paging.limit };
   }
 
+  /** The wiki's LabelService does the writing, so REST and the page screen share one path. */
   async addLabels(viewer: Viewer, pageId: string, input: unknown): Promise<void> {
     await this.content.findVisible(viewer, pageId, false);
     await this.permissions.assertPage(viewer, pageId, 'edit');
-    const names = labelNames(input);
-    await this.dataSource.transaction(async (tx) => {
-      await this.lockPage(tx, pageId);
-      await tx.query(`INSERT INTO labels (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING`, [names]);
-      await tx.query(
-        `INSERT INTO page_labels (page_id, label_id, added_by) SELECT $1, l.id, $3 FROM labels l WHERE l.name = ANY($2::text[])
-         ON CONFLICT DO NOTHING`,
-        [pageId, names, viewer.userId],
-      );
-      const [{ n }] = await tx.query(`SELECT count(*)::int AS n FROM page_labels WHERE page_id = $1`, [pageId]);
-      if (n > MAX_LABELS_PER_PAGE) throw new BadRequestException(`A page can have at most ${MAX_LABELS_PER_PAGE} labels.`);
-      await this.syncLabelText(tx, pageId);
-    });
+    await this.labels.addLabels(viewer, { id: pageId }, labelNames(input).join(' '));
   }
 
   async removeLabel(viewer: Viewer, pageId: string, name: string): Promise<void> {
     await this.content.findVisible(viewer, pageId, false);
     await this.permissions.assertPage(viewer, pageId, 'edit');
-    const label = labelFromPath(name);
-    if (!label) throw new NotFoundException(`This page has no label "${name}".`);
-    await this.dataSource.transaction(async (tx) => {
-      await this.lockPage(tx, pageId);
-      const [, removed] = await tx.query(
-        `DELETE FROM page_labels pl USING labels l WHERE pl.label_id = l.id AND pl.page_id = $1 AND l.name = $2`,
-        [pageId, label],
-      );
-      if (!removed) throw new NotFoundException(`This page has no label "${name}".`);
-      await this.syncLabelText(tx, pageId);
-    });
-  }
-
-  /** Serialises label changes per page (as LabelService does), so label_text always matches page_labels. */
-  private async lockPage(tx: EntityManager, pageId: string): Promise<void> {
-    await tx.query(`SELECT 1 FROM pages WHERE id = $1 FOR UPDATE`, [pageId]);
-  }
-
-  /** Space-separated names, in the column the search trigger weights as B. */
-  private async syncLabelText(tx: EntityManager, pageId: string): Promise<void> {
-    await tx.query(
-      `UPDATE pages SET label_text = coalesce((SELECT string_agg(l.name, ' ' ORDER BY l.name)
-         FROM page_labels pl JOIN labels l ON l.id = pl.label_id WHERE pl.page_id = $1), '') WHERE id = $1`,
-      [pageId],
-    );
+    if (!(await this.labels.removeLabel({ id: pageId }, name))) throw new NotFoundException(`This page has no label "${name}".`);
   }
 }

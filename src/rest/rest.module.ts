@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { WikiCollaborationModule } from '../wiki/collaboration/wiki-collaboration.module.js';
 import { WikiModule } from '../wiki/wiki.module.js';
 import { ContentExpansionService } from './content-expansion.service.js';
 import { ContentLabelRestController } from './content-label-rest.controller.js';
@@ -16,7 +17,7 @@ import { UserRestController } from './user-rest.controller.js';
 
 /** The Confluence Server REST API v1 (/rest/api/…), so existing scripts and tools keep working. */
 @Module({
-  imports: [WikiModule],
+  imports: [WikiModule, WikiCollaborationModule],
   controllers: [
     UserRestController,
     SpaceRestController,

@@ -44,7 +44,7 @@ export class LabelService implements PageScreenPart {
   }
 
   /** Adds labels (the caller checked edit permission); the page's label_text follows in the same transaction. */
-  async addLabels(viewer: Viewer, page: Page, raw: unknown): Promise<void> {
+  async addLabels(viewer: Viewer, page: Pick<Page, 'id'>, raw: unknown): Promise<void> {
     const names = parseLabelNames(raw);
     try {
       await this.dataSource.transaction(async (tx) => {
@@ -68,13 +68,18 @@ export class LabelService implements PageScreenPart {
     }
   }
 
-  async removeLabel(page: Page, rawName: string): Promise<void> {
+  /** Removes one label; false when the page did not have it. */
+  async removeLabel(page: Pick<Page, 'id'>, rawName: string): Promise<boolean> {
     const name = labelFromPath(rawName);
-    if (!name) return;
-    await this.dataSource.transaction(async (tx) => {
+    if (!name) return false;
+    return this.dataSource.transaction(async (tx) => {
       await this.lockPage(tx, page.id);
-      await tx.query(`DELETE FROM page_labels WHERE page_id = $1 AND label_id = (SELECT id FROM labels WHERE name = $2)`, [page.id, name]);
+      const [, removed] = await tx.query(
+        `DELETE FROM page_labels WHERE page_id = $1 AND label_id = (SELECT id FROM labels WHERE name = $2)`,
+        [page.id, name],
+      );
       await this.syncLabelText(tx, page.id);
+      return removed > 0;
     });
   }
 
