@@ -19,8 +19,9 @@ const WINDOW_CHARS = 1200;
 
 /**
  * Storage markup to text for ts_headline: tags (and tags cut at the window's edges) out,
- * entities kept (the app decodes them after escaping is planned), and never our marker
- * characters, so a page cannot forge a highlight.
+ * entities kept so "<" in the text never looks like a tag to ts_headline (the app decodes
+ * them, then escapes everything), and never our marker characters, so a page cannot forge
+ * a highlight.
  */
 export function storageText(raw: string): string {
   return `translate(regexp_replace(regexp_replace(regexp_replace(${raw}, '^[^<]*>', ''), '<[^>]*$', ''), '<[^>]*>', ' ', 'g'),

@@ -1,6 +1,6 @@
 import type { Space } from '../spaces/space.service.js';
 import type { SearchForm } from './search-query.js';
-import { RANKED_CANDIDATES, type SearchResults } from './search.service.js';
+import type { SearchResults } from './search.service.js';
 
 /** /search with the same words and filters, on another results page. */
 export function searchUrl(form: SearchForm, page: number): string {
@@ -21,7 +21,7 @@ function summary(results: SearchResults, byText: boolean): string {
   const which = byText
     ? 'the best matches among the most recently updated pages and those whose title matches'
     : 'the most recently updated';
-  return `More than ${RANKED_CANDIDATES} pages match; showing ${which}. Add words or filters to narrow the search.`;
+  return `At least ${results.total} pages match; showing ${which}. Add words or filters to narrow the search.`;
 }
 
 /** Display values for the results list: the summary line and the pager links. */
