@@ -17,10 +17,12 @@ export interface ToEditorOptions {
 const PANELS = new Set(['info', 'note', 'warning', 'tip']);
 const CODE_MACROS = new Set(['code', 'noformat']);
 const RENAME: Record<string, string> = { b: 'strong', i: 'em', del: 's', strike: 's' };
+/** Elements written as they are (li, td, th and blockquote are block containers, below). */
 const KEEP = new Set([
-  'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tfoot',
-  'tr', 'th', 'td', 'strong', 'em', 'u', 's', 'sub', 'sup', 'code',
+  'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'table', 'thead', 'tbody', 'tfoot', 'tr',
+  'strong', 'em', 'u', 's', 'sub', 'sup', 'code',
 ]);
+const CONTAINERS = new Set(['li', 'td', 'th', 'blockquote']);
 const VOID = new Set(['br', 'hr']);
 const INLINE = new Set([
   'strong', 'b', 'em', 'i', 'u', 's', 'del', 'strike', 'sub', 'sup', 'code', 'a', 'span', 'br', 'img',
@@ -125,7 +127,7 @@ class Converter {
     if (!(node instanceof Element)) return '';
     const name = node.name;
     if (VOID.has(name)) return `<${name}>`;
-    if (name === 'li' || name === 'td' || name === 'th' || name === 'blockquote') return this.container(node, name);
+    if (CONTAINERS.has(name)) return this.container(node, name);
     if (KEEP.has(name) || RENAME[name]) {
       const tag = RENAME[name] ?? name;
       const pairs = Object.fromEntries((KEPT_ATTRS[tag] ?? []).map((a) => [a, node.attribs[a]]));
