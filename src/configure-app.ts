@@ -22,6 +22,9 @@ function registerViews(app: NestExpressApplication, root: string): void {
   app.setBaseViewsDir(views);
   app.setViewEngine('hbs');
   app.set('view options', { layout: 'layouts/main' });
+  // Compile each template once, whatever NODE_ENV says: Express only caches views in
+  // production, and recompiling a page's templates on every request costs more than the page.
+  app.set('view cache', true);
   // Synchronous, so every partial exists before the first request.
   const partials = join(views, 'partials');
   for (const file of readdirSync(partials).filter((f) => f.endsWith('.hbs'))) {

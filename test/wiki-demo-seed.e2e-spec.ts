@@ -25,6 +25,12 @@ describe('seed:demo', () => {
     expect(counts.depth).toBeGreaterThanOrEqual(50);
     const [{ matches }] = await t.db.query(`SELECT count(*)::int AS matches FROM pages WHERE search_vector @@ websearch_to_tsquery('english', 'release')`);
     expect(matches).toBeGreaterThan(0);
+    // The seeder fills search_vector itself (bodies share precomputed vectors); it must be exactly what the trigger computes.
+    const [{ differing, checked }] = await t.db.query(`WITH seeded AS (SELECT id, search_vector AS v FROM pages),
+        recomputed AS (UPDATE pages SET title = title RETURNING id, search_vector AS v)
+      SELECT count(*) FILTER (WHERE s.v IS DISTINCT FROM r.v)::int AS differing, count(*)::int AS checked
+        FROM seeded s JOIN recomputed r USING (id)`);
+    expect({ differing, checked }).toEqual({ differing: 0, checked: 200 });
 
     // Seeded rows are consistent with what the app expects: the deepest page renders with its breadcrumbs.
     const [deep] = await t.db.query(`SELECT p.id::text, s.key FROM pages p JOIN spaces s ON s.id = p.space_id ORDER BY cardinality(p.ancestors) DESC LIMIT 1`);

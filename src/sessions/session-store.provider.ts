@@ -18,7 +18,9 @@ export class SessionStoreProvider implements OnApplicationShutdown {
     // PostgreSQL ending an idle connection (restart, failover) makes the pool emit 'error'; unheard,
     // that crashes the process. The pool drops the connection and opens a new one when next needed.
     this.pool.on('error', (error) => this.logger.warn(`Session store lost a database connection: ${error.message}`));
-    this.store = new PgStore({ pool: this.pool, tableName: 'sessions', createTableIfMissing: false });
+    // No touch: sessions are not rolling, so the cookie's expiry only moves when the session is
+    // saved, and the row's expiry moves with it. Touching would be an UPDATE on every request.
+    this.store = new PgStore({ pool: this.pool, tableName: 'sessions', createTableIfMissing: false, disableTouch: true });
   }
 
   async onApplicationShutdown(): Promise<void> {

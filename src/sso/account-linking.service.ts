@@ -49,7 +49,6 @@ export class AccountLinkingService {
     const linked = await this.findLinkedUser(idp.id, subject);
     if (linked) {
       this.assertActive(linked);
-      await this.touchLink(idp.id, subject);
       const user = idp.settings.updateProfileOnLogin ? await this.updateProfile(linked, idp, identity) : linked;
       return { user, created: false, newlyLinked: false };
     }
@@ -82,11 +81,12 @@ export class AccountLinkingService {
     if (!user.active) throw new NoAccountRefusal(`account ${user.username} is deactivated`, user.username);
   }
 
+  /** The user linked to (IdP, subject), if any. Stamps the link's last use in the same statement. */
   private async findLinkedUser(idpId: number, subject: string): Promise<UserSummary | null> {
-    const rows = await this.dataSource.query(`SELECT user_id FROM sso_links WHERE idp_id = $1 AND subject = $2`, [
-      idpId,
-      subject,
-    ]);
+    const [rows] = await this.dataSource.query(
+      `UPDATE sso_links SET last_login_at = now() WHERE idp_id = $1 AND subject = $2 RETURNING user_id`,
+      [idpId, subject],
+    );
     return rows[0] ? this.users.findById(rows[0].user_id) : null;
   }
 
@@ -103,13 +103,6 @@ export class AccountLinkingService {
        ON CONFLICT (idp_id, subject) DO UPDATE SET user_id = EXCLUDED.user_id, last_login_at = now()`,
       [idpId, subject.slice(0, 512), userId],
     );
-  }
-
-  private async touchLink(idpId: number, subject: string): Promise<void> {
-    await this.dataSource.query(`UPDATE sso_links SET last_login_at = now() WHERE idp_id = $1 AND subject = $2`, [
-      idpId,
-      subject,
-    ]);
   }
 
   private async createUser(idp: IdentityProvider, identity: SsoIdentity, username: string): Promise<UserSummary> {

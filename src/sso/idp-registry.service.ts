@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { generate } from 'selfsigned';
 import { DataSource } from 'typeorm';
+import { SETTINGS_CACHE_MS } from '../addons/addon-settings.service.js';
 import { UserInputError } from '../users/user-input.error.js';
 import type { IdentityProvider } from './identity-provider.js';
 import { findPreset, type PresetKey } from './idp-presets.js';
@@ -31,6 +32,9 @@ const SELECT_IDP = `
          COALESCE((SELECT array_agg(d.domain ORDER BY d.domain) FROM idp_known_domains d WHERE d.idp_id = p.id), '{}')
            AS "knownDomains"
     FROM identity_providers p`;
+
+/** How long the login endpoints trust a cached IdP: like add-on settings, a change reaches every process within this. */
+export const LOGIN_IDP_CACHE_MS = SETTINGS_CACHE_MS;
 
 const UNIQUE_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -68,6 +72,9 @@ function definitionColumns(def: Omit<IdpDefinition, 'uniqueId'>, enabledDefault:
 /** Stores identity providers and their known domains. */
 @Injectable()
 export class IdpRegistryService {
+  /** findForLogin's copies by unique ID. Unknown IDs are not cached, so it holds at most one entry per IdP. */
+  private readonly loginCache = new Map<string, { at: number; idp: IdentityProvider }>();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   newUniqueId(preset: PresetKey): string {
@@ -82,6 +89,20 @@ export class IdpRegistryService {
     if (!UNIQUE_ID.test(uniqueId)) return null;
     const rows = await this.dataSource.query(`${SELECT_IDP} WHERE p.unique_id = $1`, [uniqueId]);
     return rows[0] ?? null;
+  }
+
+  /**
+   * The IdP for the Sign-on URL and the ACS, which every SSO login hits, through a short cache
+   * like add-on settings: changes made on this process apply at once, those made on another
+   * within LOGIN_IDP_CACHE_MS. Admin reads and updates use findByUniqueId, never a stale copy.
+   */
+  async findForLogin(uniqueId: string): Promise<IdentityProvider | null> {
+    const hit = this.loginCache.get(uniqueId);
+    if (hit && Date.now() - hit.at < LOGIN_IDP_CACHE_MS) return hit.idp;
+    const idp = await this.findByUniqueId(uniqueId);
+    if (idp) this.loginCache.set(uniqueId, { at: Date.now(), idp });
+    else this.loginCache.delete(uniqueId);
+    return idp;
   }
 
   async requireIdp(uniqueId: string): Promise<IdentityProvider> {
@@ -142,6 +163,7 @@ export class IdpRegistryService {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $9::varchar IS NULL THEN NULL ELSE now() END, $10, $11, $12)`,
       [uniqueId, ...definitionColumns(def, true), keys.private, keys.cert],
     );
+    this.loginCache.delete(uniqueId);
     return (await this.findByUniqueId(uniqueId))!;
   }
 
@@ -154,11 +176,13 @@ export class IdpRegistryService {
          certificates = $8, metadata_url = $9, settings = $10, updated_at = now() WHERE id = $1`,
       [idp.id, ...definitionColumns(def, idp.enabled)],
     );
+    this.loginCache.delete(uniqueId);
     return (await this.findByUniqueId(uniqueId))!;
   }
 
   async markMetadataRefreshed(id: number): Promise<void> {
     await this.dataSource.query(`UPDATE identity_providers SET metadata_refreshed_at = now() WHERE id = $1`, [id]);
+    this.loginCache.clear();
   }
 
   /** IdPs with a metadata URL not refreshed for a day. */
@@ -172,6 +196,7 @@ export class IdpRegistryService {
   async deleteIdp(uniqueId: string): Promise<void> {
     const idp = await this.requireIdp(uniqueId);
     await this.dataSource.query(`DELETE FROM identity_providers WHERE id = $1`, [idp.id]);
+    this.loginCache.delete(uniqueId);
   }
 
   /** Replaces the Known domains list; a domain can route to one IdP only. */
@@ -197,6 +222,7 @@ export class IdpRegistryService {
         idp.id,
       ]);
     });
+    this.loginCache.delete(uniqueId);
     return domains;
   }
 }

@@ -24,7 +24,7 @@ export class SamlLoginController {
   @Public()
   @Get('login')
   async startLogin(@Param('uniqueId') uniqueId: string, @Query('next') next: unknown, @Res() res: Response) {
-    const idp = await this.registry.findByUniqueId(uniqueId);
+    const idp = await this.registry.findForLogin(uniqueId);
     if (!idp?.enabled) throw new NotFoundException('There is no enabled identity provider at this address.');
     res.redirect(302, await this.logins.startLogin(idp, next));
   }
@@ -38,7 +38,7 @@ export class SamlLoginController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const idp = await this.registry.findByUniqueId(uniqueId);
+    const idp = await this.registry.findForLogin(uniqueId);
     if (!idp) throw new NotFoundException('There is no identity provider at this address.');
     try {
       const done = await this.logins.completeLogin(idp, body ?? {});

@@ -2,6 +2,7 @@ import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from '../database/prepared-query.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { ADMINS_GROUP, USERS_GROUP } from './group.entity.js';
 import { PasswordService } from './password.service.js';
@@ -91,7 +92,8 @@ export class UsersService {
 
   async findById(id: string): Promise<UserSummary | null> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-    const rows = await this.dataSource.query(`${USER_SUMMARY_SELECT} WHERE u.id = $1`, [id]);
+    // Every signed-in request looks the user up (AccessGuard): a prepared statement.
+    const rows = await preparedQuery<UserSummary>(this.dataSource, `${USER_SUMMARY_SELECT} WHERE u.id = $1`, [id]);
     return rows[0] ?? null;
   }
 

@@ -4,6 +4,8 @@ import { AuditQueryService } from './audit/audit-query.service.js';
 import { AuditService } from './audit/audit.service.js';
 import { LegacyLinksController } from './pages/legacy-links.controller.js';
 import { PageEventsService } from './pages/page-events.service.js';
+import { PageMoveController } from './pages/page-move.controller.js';
+import { PageMoveService } from './pages/page-move.service.js';
 import { PageScreenRegistry } from './pages/page-screen.registry.js';
 import { PageTreeService } from './pages/page-tree.service.js';
 import { PageViewService } from './pages/page-view.service.js';
@@ -18,8 +20,8 @@ import { SpaceService } from './spaces/space.service.js';
 
 /** Spaces, pages, versions, permissions: the wiki itself. */
 @Module({
-  controllers: [SpaceController, PageController, LegacyLinksController, PermissionsController, AuditAdminController],
-  providers: [AuditQueryService, PageRestrictionsService, SpacePermissionsService, AuditService, PageEventsService, PageScreenRegistry, PageService, PageTreeService, PageViewService, PermissionService, SpaceService],
+  controllers: [SpaceController, PageMoveController, PageController, LegacyLinksController, PermissionsController, AuditAdminController],
+  providers: [AuditQueryService, PageMoveService, PageRestrictionsService, SpacePermissionsService, AuditService, PageEventsService, PageScreenRegistry, PageService, PageTreeService, PageViewService, PermissionService, SpaceService],
   exports: [AuditService, PageEventsService, PageScreenRegistry, PageService, PageTreeService, PageViewService, PermissionService, SpaceService],
 })
 export class WikiModule {}

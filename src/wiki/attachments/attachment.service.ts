@@ -2,6 +2,7 @@ import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nest
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { preparedQuery } from '../../database/prepared-query.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { UserInputError } from '../../users/user-input.error.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -117,7 +118,8 @@ export class AttachmentService {
 
   /** The page's attachments by name, current versions only; one indexed query. */
   async listForPage(pageId: string, limit = LIST_LIMIT): Promise<{ rows: AttachmentRow[]; total: number }> {
-    const rows: (AttachmentRow & { total: number })[] = await this.dataSource.query(
+    const rows = await preparedQuery<AttachmentRow & { total: number }>(
+      this.dataSource,
       `SELECT count(*) OVER ()::int AS total, ${ROW_COLUMNS} ${ROW_FROM} WHERE a.page_id = $1 ORDER BY lower(a.filename) LIMIT $2`,
       [pageId, limit],
     );

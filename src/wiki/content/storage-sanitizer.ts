@@ -35,6 +35,8 @@ const STORAGE_OPTIONS: sanitizeHtml.IOptions = {
   allowedClasses: { code: [/^language-[a-z0-9+#-]+$/], pre: [/^language-[a-z0-9+#-]+$/] },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowedSchemesByTag: { img: ['http', 'https'] },
+  // ri:url's ri:value is a URL too: REST clients get the stored body back and may render it.
+  allowedSchemesAppliedToAttributes: ['href', 'src', 'cite', 'ri:value'],
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',
   // Keep the text of unknown elements, but never the content of these.

@@ -10,8 +10,19 @@ export interface SeedOptions {
   log(line: string): void;
 }
 
-const BATCH = 1000;
+const BATCH = 2000;
 const DEMO_USERS = 20;
+/**
+ * Distinct bodies; pages share them, so the full-text vector of each body (the costly part
+ * of a page insert) is computed once, not once per page.
+ */
+const BODY_POOL = 5000;
+/**
+ * The body part of pages_search_vector() (migrations/1764633600000-wiki.ts), applied to the
+ * pool. The seeded vectors are that trigger's output; test/wiki-demo-seed.e2e-spec.ts checks it.
+ */
+const BODY_VECTOR = `setweight(to_tsvector('english', regexp_replace(coalesce(body, ''), '<[^>]*>', ' ', 'g')), 'C')`;
+const PAGE_VECTOR = `setweight(to_tsvector('english', coalesce(b.title, '')), 'A') || setweight(to_tsvector('english', coalesce(b.labels, '')), 'B') || d.vector`;
 /** One space gets a chain this deep, for tree tests at depth. */
 const DEEP_CHAIN = 50;
 
@@ -25,8 +36,11 @@ export async function seedDemo(databaseUrl: string, options: SeedOptions): Promi
   await db.connect();
   const r = new DemoRandom(7);
   try {
+    // Only this session: a crash mid-seed loses the last demo rows, never the database.
+    await db.query('SET synchronous_commit = off');
     const users = await ensureDemoUsers(db);
     const labelIds = await ensureLabels(db);
+    const bodies = await createBodyPool(db, r, Math.min(BODY_POOL, options.pages));
     const perSpace = Math.max(1, Math.floor(options.pages / options.spaces));
     let total = 0;
     for (let s = 1; s <= options.spaces; s++) {
@@ -36,7 +50,7 @@ export async function seedDemo(databaseUrl: string, options: SeedOptions): Promi
         options.log(`Space ${key} exists; skipped.`);
         continue;
       }
-      total += await seedSpace(db, r, key, s === 1 ? Math.max(perSpace, DEEP_CHAIN + 1) : perSpace, users, labelIds, s === 1);
+      total += await seedSpace(db, r, key, s === 1 ? Math.max(perSpace, DEEP_CHAIN + 1) : perSpace, users, labelIds, bodies, s === 1);
       if (s % 10 === 0 || s === options.spaces) options.log(`${s}/${options.spaces} spaces, ${total} pages`);
     }
     await db.query('ANALYZE pages; ANALYZE page_versions; ANALYZE page_labels');
@@ -67,6 +81,19 @@ async function ensureLabels(db: pg.Client): Promise<Map<string, number>> {
   return new Map(rows.rows.map((l) => [l.name, l.id]));
 }
 
+/** A temporary table of generated bodies with their full-text vectors; resolves its size. */
+async function createBodyPool(db: pg.Client, r: DemoRandom, size: number): Promise<number> {
+  await db.query(`CREATE TEMP TABLE demo_bodies (n int PRIMARY KEY, body text NOT NULL, vector tsvector NOT NULL) ON COMMIT PRESERVE ROWS`);
+  for (let start = 0; start < size; start += BATCH) {
+    const bodies = Array.from({ length: Math.min(BATCH, size - start) }, () => demoBody(r));
+    await db.query(`INSERT INTO demo_bodies (n, body, vector) SELECT $1 + i, body, ${BODY_VECTOR} FROM unnest($2::text[]) WITH ORDINALITY AS t(body, i)`, [
+      start - 1,
+      bodies,
+    ]);
+  }
+  return size;
+}
+
 async function seedSpace(
   db: pg.Client,
   r: DemoRandom,
@@ -74,6 +101,7 @@ async function seedSpace(
   count: number,
   users: string[],
   labelIds: Map<string, number>,
+  bodies: number,
   deepChain: boolean,
 ): Promise<number> {
   const owner = users[0];
@@ -99,7 +127,7 @@ async function seedSpace(
   const home = ids[0];
   ancestors.set(home, []);
 
-  const rows: { id: string; parent: string | null; position: number; title: string; body: string; labels: string[]; author: string }[] = [];
+  const rows: { id: string; parent: string | null; position: number; title: string; body: number; labels: string[]; author: string }[] = [];
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i];
     let parent: string | null = null;
@@ -117,7 +145,7 @@ async function seedSpace(
       parent,
       position,
       title: i === 0 ? `${key} Home` : demoTitle(r, i),
-      body: demoBody(r),
+      body: r.int(0, bodies - 1),
       labels,
       author: r.pick(users),
     });
@@ -126,12 +154,17 @@ async function seedSpace(
   for (let start = 0; start < rows.length; start += BATCH) {
     const batch = rows.slice(start, start + BATCH);
     const days = batch.map(() => r.int(0, 720));
+    // The trigger would recompute each body's vector; it is off for this insert only, in its
+    // own transaction, so no other session ever writes a page without it.
+    await db.query('BEGIN');
+    await db.query('ALTER TABLE pages DISABLE TRIGGER pages_search_vector_trg');
     await db.query(
-      `INSERT INTO pages (id, space_id, parent_id, ancestors, position, title, body, label_text, created_by, updated_by, created_at, updated_at)
-       SELECT b.id, $1, b.parent, string_to_array(b.ancestors, ',')::bigint[], b.position, b.title, b.body, b.labels, b.author, b.author,
-              now() - make_interval(days => b.days), now() - make_interval(days => b.days)
-         FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::int[], $6::varchar[], $7::text[], $8::text[], $9::uuid[], $10::int[])
-           AS b(id, parent, ancestors, position, title, body, labels, author, days)`,
+      `INSERT INTO pages (id, space_id, parent_id, ancestors, position, title, body, label_text, search_vector, created_by, updated_by, created_at, updated_at)
+       SELECT b.id, $1, b.parent, string_to_array(b.ancestors, ',')::bigint[], b.position, b.title, d.body, b.labels, ${PAGE_VECTOR},
+              b.author, b.author, now() - make_interval(days => b.days), now() - make_interval(days => b.days)
+         FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::int[], $6::varchar[], $7::int[], $8::text[], $9::uuid[], $10::int[])
+           AS b(id, parent, ancestors, position, title, body, labels, author, days)
+         JOIN demo_bodies d ON d.n = b.body`,
       [
         spaceId,
         batch.map((b) => b.id),
@@ -145,6 +178,8 @@ async function seedSpace(
         days,
       ],
     );
+    await db.query('ALTER TABLE pages ENABLE TRIGGER pages_search_vector_trg');
+    await db.query('COMMIT');
     const pairs = batch.flatMap((b) => b.labels.map((l) => [b.id, labelIds.get(l)!] as const));
     if (pairs.length) {
       await db.query(`INSERT INTO page_labels (page_id, label_id) SELECT unnest($1::bigint[]), unnest($2::int[])`, [
@@ -160,15 +195,14 @@ async function seedSpace(
       );
     }
     const attached = batch.filter(() => r.next() < 0.02);
-    for (const a of attached) {
-      const att = await db.query(
-        `INSERT INTO attachments (page_id, filename, media_type, size, created_by) VALUES ($1, 'diagram.png', 'image/png', $2, $3) RETURNING id`,
-        [a.id, DEMO_PNG.length, a.author],
-      );
+    if (attached.length) {
       await db.query(
-        `INSERT INTO attachment_versions (attachment_id, version, media_type, size, sha256, data, created_by)
-         VALUES ($1, 1, 'image/png', $2, encode(sha256($3), 'hex'), $3, $4)`,
-        [att.rows[0].id, DEMO_PNG.length, DEMO_PNG, a.author],
+        `WITH a AS (
+           INSERT INTO attachments (page_id, filename, media_type, size, created_by)
+           SELECT unnest($1::bigint[]), 'diagram.png', 'image/png', $2, unnest($3::uuid[]) RETURNING id, created_by)
+         INSERT INTO attachment_versions (attachment_id, version, media_type, size, sha256, data, created_by)
+         SELECT a.id, 1, 'image/png', $2, encode(sha256($4), 'hex'), $4, a.created_by FROM a`,
+        [attached.map((a) => a.id), DEMO_PNG.length, attached.map((a) => a.author), DEMO_PNG],
       );
     }
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from '../../database/prepared-query.js';
 import { UserInputError } from '../../users/user-input.error.js';
 import { AuditService } from '../audit/audit.service.js';
 import { PermissionService, pageVisibleSql } from '../permissions/permission.service.js';
@@ -32,7 +33,8 @@ export class PageTreeService {
   async children(viewer: Viewer, space: { id: number; key: string }, parentId: string | null): Promise<TreeNode[]> {
     const visibleP = pageVisibleSql(viewer, 'p', '$1');
     const visibleC = pageVisibleSql(viewer, 'c', '$1');
-    const rows: { id: string; title: string; hasChildren: boolean }[] = await this.dataSource.query(
+    const rows = await preparedQuery<{ id: string; title: string; hasChildren: boolean }>(
+      this.dataSource,
       `SELECT p.id::text, p.title,
               EXISTS (SELECT 1 FROM pages c WHERE c.space_id = p.space_id AND c.parent_id = p.id
                         AND c.status = 'current' AND ${visibleC}) AS "hasChildren"
@@ -43,19 +45,6 @@ export class PageTreeService {
       parentId ? [viewer.userId, space.id, parentId] : [viewer.userId, space.id],
     );
     return rows.map((r) => ({ ...r, url: pageUrl(space.key, r.id, r.title) }));
-  }
-
-  /** Ancestors from the root down, each with its URL (one query). */
-  async breadcrumbs(page: Page): Promise<{ title: string; url: string }[]> {
-    if (!page.ancestors.length) return [];
-    const rows: { id: string; title: string }[] = await this.dataSource.query(
-      `SELECT id::text, title FROM pages WHERE id = ANY($1::bigint[])`,
-      [page.ancestors],
-    );
-    const byId = new Map(rows.map((r) => [r.id, r.title]));
-    return page.ancestors
-      .filter((id) => byId.has(id))
-      .map((id) => ({ title: byId.get(id)!, url: pageUrl(page.spaceKey, id, byId.get(id)!) }));
   }
 
   /**

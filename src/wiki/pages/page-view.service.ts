@@ -1,17 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { preparedQuery } from '../../database/prepared-query.js';
 import { linkedTitles, renderStorage, type LinkTarget } from '../content/content-renderer.js';
-import { PermissionService, pageVisibleSql } from '../permissions/permission.service.js';
+import { pageAccessSql, pageHeld, pageVisibleSql, requirePageAction, type PageAccessRow, type PageAction } from '../permissions/permission.service.js';
 import type { Viewer } from '../permissions/viewer.js';
 import { pageUrl } from '../wiki-urls.js';
 import { PageScreenRegistry } from './page-screen.registry.js';
 import { PageTreeService } from './page-tree.service.js';
-import type { Page } from './page.types.js';
+import { PAGE_COLUMNS, type Page } from './page.types.js';
 
 /** Rendered bodies kept per process; keyed by page version, so every process agrees. */
 const RENDER_CACHE_ENTRIES = 500;
 const RENDER_CACHE_MAX_BODY = 256 * 1024;
+
+/** A page as its screen shows it: what the viewer may do on it, who wrote it, where it sits. */
+export interface PageView {
+  page: Page;
+  held: Set<PageAction>;
+  createdByName: string;
+  updatedByName: string;
+  breadcrumbs: { title: string; url: string }[];
+}
+
+type PageViewRow = Page &
+  PageAccessRow & { createdByName: string | null; updatedByName: string | null; crumbs: { id: string; title: string }[] };
 
 /** Everything the page screen shows, from a bounded number of queries. */
 @Injectable()
@@ -21,7 +34,6 @@ export class PageViewService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tree: PageTreeService,
-    private readonly permissions: PermissionService,
     private readonly sections: PageScreenRegistry,
   ) {}
 
@@ -70,18 +82,41 @@ export class PageViewService {
     });
   }
 
-  /** `held` may be passed when the caller already checked the viewer's permissions. */
-  async pageScreen(viewer: Viewer, page: Page, held?: Set<string>) {
-    held ??= await this.permissions.pagePermissions(viewer, page.id);
-    const [html, breadcrumbs, rootNodes, parts, authors] = await Promise.all([
+  /**
+   * The current page with the viewer's permissions on it, its authors' names and its
+   * breadcrumbs (ancestors from the root down), in one query. 404 when the page is missing, in
+   * the trash, or hidden from the viewer.
+   */
+  async requirePageView(viewer: Viewer, id: string): Promise<PageView> {
+    const rows: PageViewRow[] = /^\d{1,18}$/.test(id)
+      ? await preparedQuery<PageViewRow>(
+          this.dataSource,
+          `SELECT ${PAGE_COLUMNS}, ${pageAccessSql(viewer, 'p', '$2')},
+                  cu.full_name AS "createdByName", uu.full_name AS "updatedByName",
+                  (SELECT coalesce(json_agg(json_build_object('id', a.id::text, 'title', a.title) ORDER BY o.n), '[]')
+                     FROM unnest(p.ancestors) WITH ORDINALITY AS o(id, n) JOIN pages a ON a.id = o.id) AS crumbs
+             FROM pages p JOIN spaces s ON s.id = p.space_id
+             LEFT JOIN users cu ON cu.id = p.created_by LEFT JOIN users uu ON uu.id = p.updated_by
+            WHERE p.id = $1 AND p.status = 'current'`,
+          [id, viewer.userId],
+        )
+      : [];
+    const held = requirePageAction(pageHeld(viewer, rows[0]), 'view');
+    const { accessVisible: _v, accessEditable: _e, accessHeld: _h, createdByName, updatedByName, crumbs, ...page } = rows[0];
+    return {
+      page,
+      held,
+      createdByName: createdByName ?? 'Unknown',
+      updatedByName: updatedByName ?? 'Unknown',
+      breadcrumbs: crumbs.map((c) => ({ title: c.title, url: pageUrl(page.spaceKey, c.id, c.title) })),
+    };
+  }
+
+  async pageScreen(viewer: Viewer, { page, held, createdByName, updatedByName, breadcrumbs }: PageView) {
+    const [html, rootNodes, parts] = await Promise.all([
       this.renderBody(viewer, page),
-      this.tree.breadcrumbs(page),
       this.tree.children(viewer, { id: page.spaceId, key: page.spaceKey }, null),
       this.sections.load(viewer, page, held),
-      this.dataSource.query(
-        `SELECT (SELECT full_name FROM users WHERE id = $1) AS "createdBy", (SELECT full_name FROM users WHERE id = $2) AS "updatedBy"`,
-        [page.createdBy, page.updatedBy],
-      ),
     ]);
     return {
       html,
@@ -89,8 +124,8 @@ export class PageViewService {
       tree: rootNodes,
       can: Object.fromEntries([...held].map((p) => [p, true])),
       parts,
-      createdByName: authors[0].createdBy ?? 'Unknown',
-      updatedByName: authors[0].updatedBy ?? 'Unknown',
+      createdByName,
+      updatedByName,
     };
   }
 }

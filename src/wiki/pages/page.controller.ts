@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Next, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Next, NotFoundException, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { Authenticated, Public } from '../../common/access.decorators.js';
 import { renderFormError } from '../../common/form-errors.js';
@@ -11,10 +11,13 @@ import { PageTreeService } from './page-tree.service.js';
 import { PageViewService } from './page-view.service.js';
 import { PageService } from './page.service.js';
 import { VersionConflictError, type Page } from './page.types.js';
+import { TrashedPageError } from './trashed-page.error.js';
+import { TrashedPageFilter } from './trashed-page.filter.js';
 
 type Form = Record<string, unknown>;
 
 @Controller('spaces/:key/pages')
+@UseFilters(TrashedPageFilter)
 export class PageController {
   constructor(
     private readonly spaces: SpaceService,
@@ -51,7 +54,7 @@ export class PageController {
   @Get(':id/edit')
   async showEditPage(@Param('key') key: string, @Param('id') id: string, @Req() req: Request, @Res() res: Response) {
     const viewer = viewerFrom(req);
-    const page = await this.pageIn(viewer, key, id);
+    const page = await this.pageIn(viewer, key, id, 'edit');
     await this.permissions.assertPage(viewer, id, 'edit');
     res.render('wiki/page-edit', { title: `Edit ${page.title}`, space: { key: page.spaceKey }, page, values: { ...page, baseVersion: page.version } });
   }
@@ -60,7 +63,7 @@ export class PageController {
   @Post(':id')
   async savePage(@Param('key') key: string, @Param('id') id: string, @Body() body: Form, @Req() req: Request, @Res() res: Response) {
     const viewer = viewerFrom(req);
-    const page = await this.pageIn(viewer, key, id);
+    const page = await this.pageIn(viewer, key, id, 'edit');
     try {
       const saved = await this.pages.savePage(viewer, id, body);
       res.redirect(303, pageUrl(saved.spaceKey, saved.id, saved.title));
@@ -122,17 +125,25 @@ export class PageController {
     // /attachments, /history, … belong to controllers registered after this one.
     if (PAGE_SUBROUTES.has(slug)) return next?.();
     await asViewer(req, async (viewer) => {
-      const page = await this.pageIn(viewer, key, id);
+      const view = await this.views.requirePageView(viewer, id);
+      const { page } = view;
       // Old titles and moved spaces redirect to the canonical address.
       if (page.spaceKey !== key || slug !== slugify(page.title)) return res.redirect(301, pageUrl(page.spaceKey, page.id, page.title));
-      const screen = await this.views.pageScreen(viewer, page);
+      const screen = await this.views.pageScreen(viewer, view);
       res.render('wiki/page', { title: page.title, page, space: { key: page.spaceKey }, ...screen });
     });
   }
 
-  /** A current page the viewer may see (404 otherwise); the key in the URL may be stale. */
-  private async pageIn(viewer: Viewer, _key: string, id: string): Promise<Page> {
+  /**
+   * A current page the viewer may see (404 otherwise); the key in the URL may be stale.
+   * For editing, a trashed page the viewer could see is explained rather than hidden.
+   */
+  private async pageIn(viewer: Viewer, _key: string, id: string, purpose: 'view' | 'edit' = 'view'): Promise<Page> {
     const page = await this.pages.findPage(id);
+    if (page?.status === 'trashed' && purpose === 'edit') {
+      const held = await this.permissions.assertPage(viewer, id, 'view');
+      throw new TrashedPageError(page, held.has('admin'));
+    }
     if (!page || page.status !== 'current') throw new NotFoundException('There is no page here, or you may not see it.');
     await this.permissions.assertPage(viewer, id, 'view');
     return page;

@@ -16,10 +16,13 @@ export interface Page {
   updatedAt: Date;
 }
 
-export const SELECT_PAGE = `
-  SELECT p.id::text, p.space_id AS "spaceId", s.key AS "spaceKey", p.parent_id::text AS "parentId",
+/** The columns of a Page, over `pages p JOIN spaces s`. */
+export const PAGE_COLUMNS = `p.id::text, p.space_id AS "spaceId", s.key AS "spaceKey", p.parent_id::text AS "parentId",
          p.ancestors::text[] AS ancestors, p.position, p.title, p.status, p.version, p.body,
-         p.created_by AS "createdBy", p.created_at AS "createdAt", p.updated_by AS "updatedBy", p.updated_at AS "updatedAt"
+         p.created_by AS "createdBy", p.created_at AS "createdAt", p.updated_by AS "updatedBy", p.updated_at AS "updatedAt"`;
+
+export const SELECT_PAGE = `
+  SELECT ${PAGE_COLUMNS}
     FROM pages p JOIN spaces s ON s.id = p.space_id`;
 
 /** Optimistic concurrency: the page moved on since the editor loaded it. */

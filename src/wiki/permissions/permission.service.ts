@@ -1,6 +1,7 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { preparedQuery } from '../../database/prepared-query.js';
 import { SPACE_PERMISSIONS, type SpacePermission, type Viewer } from './viewer.js';
 
 /**
@@ -46,6 +47,54 @@ export function pageVisibleSql(viewer: Viewer, pageAlias: string, viewerParam: s
 
 export type PageAction = 'view' | 'edit' | 'comment' | 'attach' | 'delete' | 'admin';
 
+/**
+ * Select-list columns saying what the viewer may do on the page `pageAlias`, so that the query
+ * loading a page also checks it (pageHeld reads them): view restrictions on the page and its
+ * ancestors, the page's edit restriction, and the viewer's permissions in its space.
+ */
+export function pageAccessSql(viewer: Viewer, pageAlias: string, viewerParam: string): string {
+  if (viewer.isAdmin) return `(${viewerParam}::uuid IS NULL OR TRUE) AS "accessVisible", TRUE AS "accessEditable", '{}'::text[] AS "accessHeld"`;
+  return `${viewRestrictionSql(pageAlias, viewerParam)} AS "accessVisible",
+    (NOT EXISTS (SELECT 1 FROM page_restrictions r WHERE r.kind = 'edit' AND r.page_id = ${pageAlias}.id)
+      OR EXISTS (SELECT 1 FROM page_restrictions r WHERE r.kind = 'edit' AND r.page_id = ${pageAlias}.id
+        AND (r.user_id = ${viewerParam}::uuid OR r.group_id IN (SELECT ug.group_id FROM user_groups ug WHERE ug.user_id = ${viewerParam}::uuid))))
+      AS "accessEditable",
+    ARRAY(SELECT DISTINCT sp.permission::text FROM space_permissions sp WHERE sp.space_id = ${pageAlias}.space_id AND ${globalUseSql(viewerParam)}
+      AND ((sp.group_id IS NULL AND sp.user_id IS NULL) OR sp.user_id = ${viewerParam}::uuid
+        OR sp.group_id IN (SELECT ug.group_id FROM user_groups ug WHERE ug.user_id = ${viewerParam}::uuid))) AS "accessHeld"`;
+}
+
+export interface PageAccessRow {
+  accessVisible: boolean;
+  accessEditable: boolean;
+  accessHeld: string[];
+}
+
+/**
+ * What the viewer may do on a page, from a row with pageAccessSql's columns (nothing when there
+ * is no row): the space permissions, minus everything when a view restriction shuts them out,
+ * minus editing when the page's edit restriction does.
+ */
+export function pageHeld(viewer: Viewer, row: PageAccessRow | undefined): Set<PageAction> {
+  if (!row) return new Set();
+  if (viewer.isAdmin) return new Set(SPACE_PERMISSIONS);
+  const held = new Set(row.accessHeld as PageAction[]);
+  // Without view, nothing else counts.
+  if (!row.accessVisible || !held.has('view')) return new Set();
+  if (!row.accessEditable) held.delete('edit');
+  return held;
+}
+
+/**
+ * Refuses with 404 when the viewer may not even see the page (its existence stays hidden),
+ * and with 403 when they see it but may not do `action`.
+ */
+export function requirePageAction(held: Set<PageAction>, action: PageAction): Set<PageAction> {
+  if (!held.has('view')) throw new NotFoundException('There is no page here, or you may not see it.');
+  if (!held.has(action)) throw new ForbiddenException(`You may not ${action} this page.`);
+  return held;
+}
+
 /** Space permissions and page restrictions, checked on the server on every path. */
 @Injectable()
 export class PermissionService {
@@ -54,7 +103,8 @@ export class PermissionService {
   /** The space permissions the viewer holds (all of them for admins). */
   async spacePermissions(viewer: Viewer, spaceId: number): Promise<Set<SpacePermission>> {
     if (viewer.isAdmin) return new Set(SPACE_PERMISSIONS);
-    const rows: { permission: SpacePermission }[] = await this.dataSource.query(
+    const rows = await preparedQuery<{ permission: SpacePermission }>(
+      this.dataSource,
       `SELECT DISTINCT sp.permission FROM space_permissions sp WHERE sp.space_id = $1 AND ${globalUseSql('$2')}
          AND ((sp.group_id IS NULL AND sp.user_id IS NULL) OR sp.user_id = $2::uuid
            OR sp.group_id IN (SELECT ug.group_id FROM user_groups ug WHERE ug.user_id = $2::uuid))`,
@@ -65,39 +115,18 @@ export class PermissionService {
     return held.has('view') ? held : new Set();
   }
 
-  /**
-   * What the viewer may do on one page: the space permissions, minus everything when a view
-   * restriction shuts them out, minus editing when the page's edit restriction does.
-   */
+  /** What the viewer may do on one page (pageHeld), in one query. */
   async pagePermissions(viewer: Viewer, pageId: number | string): Promise<Set<PageAction>> {
-    if (viewer.isAdmin) {
-      const found = await this.dataSource.query(`SELECT 1 FROM pages WHERE id = $1`, [pageId]);
-      return new Set(found.length ? SPACE_PERMISSIONS : []);
-    }
-    const rows: { space_id: number; visible: boolean; editable: boolean }[] = await this.dataSource.query(
-      `SELECT p.space_id, ${viewRestrictionSql('p', '$2')} AS visible,
-         NOT EXISTS (SELECT 1 FROM page_restrictions r WHERE r.kind = 'edit' AND r.page_id = p.id)
-           OR EXISTS (SELECT 1 FROM page_restrictions r WHERE r.kind = 'edit' AND r.page_id = p.id
-             AND (r.user_id = $2::uuid OR r.group_id IN (SELECT ug.group_id FROM user_groups ug WHERE ug.user_id = $2::uuid)))
-           AS editable
-       FROM pages p WHERE p.id = $1`,
-      [pageId, viewer.userId],
-    );
-    if (!rows[0] || !rows[0].visible) return new Set();
-    const held = (await this.spacePermissions(viewer, rows[0].space_id)) as Set<PageAction>;
-    if (!rows[0].editable) held.delete('edit');
-    return held;
+    const rows = await preparedQuery<PageAccessRow>(this.dataSource, `SELECT ${pageAccessSql(viewer, 'p', '$2')} FROM pages p WHERE p.id = $1`, [
+      pageId,
+      viewer.userId,
+    ]);
+    return pageHeld(viewer, rows[0]);
   }
 
-  /**
-   * Refuses with 404 when the viewer may not even see the page (its existence stays hidden),
-   * and with 403 when they see it but may not do `action`.
-   */
+  /** See requirePageAction. */
   async assertPage(viewer: Viewer, pageId: number | string, action: PageAction): Promise<Set<PageAction>> {
-    const held = await this.pagePermissions(viewer, pageId);
-    if (!held.has('view')) throw new NotFoundException('There is no page here, or you may not see it.');
-    if (!held.has(action)) throw new ForbiddenException(`You may not ${action} this page.`);
-    return held;
+    return requirePageAction(await this.pagePermissions(viewer, pageId), action);
   }
 
   async assertSpace(viewer: Viewer, spaceId: number, action: SpacePermission): Promise<Set<SpacePermission>> {

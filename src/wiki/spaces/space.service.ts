@@ -1,6 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { preparedQuery } from '../../database/prepared-query.js';
 import { USERS_GROUP } from '../../users/group.entity.js';
 import { UserInputError } from '../../users/user-input.error.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -39,7 +40,7 @@ export class SpaceService {
   }
 
   async findByKey(key: string): Promise<Space | null> {
-    const rows = await this.dataSource.query(`${SELECT_SPACE} WHERE s.key = $1`, [key.toUpperCase()]);
+    const rows = await preparedQuery<Space>(this.dataSource, `${SELECT_SPACE} WHERE s.key = $1`, [key.toUpperCase()]);
     return rows[0] ?? null;
   }
 

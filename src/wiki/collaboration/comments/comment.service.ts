@@ -1,6 +1,7 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { preparedQuery } from '../../../database/prepared-query.js';
 import { UserInputError } from '../../../users/user-input.error.js';
 import { linkedTitles, renderStorage, type LinkTarget } from '../../content/content-renderer.js';
 import { PageEventsService } from '../../pages/page-events.service.js';
@@ -44,7 +45,8 @@ export class CommentService implements PageScreenPart {
   ) {}
 
   async loadPart(viewer: Viewer, page: Page, can: Set<string>): Promise<Record<string, unknown>> {
-    const rows: CommentRow[] = await this.dataSource.query(
+    const rows = await preparedQuery<CommentRow>(
+      this.dataSource,
       `SELECT c.id::text, c.parent_id::text AS "parentId", c.author_id AS "authorId", u.full_name AS "authorName",
               c.body, c.created_at AS "createdAt", c.updated_at AS "updatedAt"
          FROM comments c LEFT JOIN users u ON u.id = c.author_id

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from '../../../database/prepared-query.js';
 import { UserInputError } from '../../../users/user-input.error.js';
 import type { PageScreenPart } from '../../pages/page-screen.registry.js';
 import type { Page } from '../../pages/page.types.js';
@@ -32,7 +33,8 @@ export class LabelService implements PageScreenPart {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async loadPart(viewer: Viewer, page: Page, can: Set<string>): Promise<Record<string, unknown>> {
-    const rows: { name: string }[] = await this.dataSource.query(
+    const rows = await preparedQuery<{ name: string }>(
+      this.dataSource,
       `SELECT l.name FROM page_labels pl JOIN labels l ON l.id = pl.label_id WHERE pl.page_id = $1 ORDER BY l.name LIMIT ${MAX_LABELS_PER_PAGE}`,
       [page.id],
     );

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { preparedQuery } from '../../../database/prepared-query.js';
 import { ADMINS_GROUP } from '../../../users/group.entity.js';
 import { PageEventsService, type PageEvent } from '../../pages/page-events.service.js';
 import { pageVisibleSql, spaceGrantSql, viewRestrictionSql } from '../../permissions/permission.service.js';
@@ -104,7 +105,8 @@ export class NotificationService implements OnModuleInit {
 
   /** For the header on every HTML page: one indexed query, capped at 100 rows. */
   async unreadBadge(viewer: Viewer): Promise<string | null> {
-    const [{ n }] = await this.dataSource.query(
+    const [{ n }] = await preparedQuery<{ n: number }>(
+      this.dataSource,
       `SELECT count(*)::int AS n FROM (SELECT 1 FROM notifications n JOIN pages p ON p.id = n.page_id
          WHERE n.user_id = $1 AND n.read_at IS NULL AND ${pageVisibleSql(viewer, 'p', '$1')} LIMIT 100) unread`,
       [viewer.userId],

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { preparedQuery } from '../../../database/prepared-query.js';
 import type { PageScreenPart } from '../../pages/page-screen.registry.js';
 import type { Page } from '../../pages/page.types.js';
 import type { Viewer } from '../../permissions/viewer.js';
@@ -18,7 +19,8 @@ export class WatchService implements PageScreenPart {
 
   async loadPart(viewer: Viewer, page: Page): Promise<Record<string, unknown>> {
     if (!viewer.userId) return {};
-    const [row]: { page: boolean; space: boolean }[] = await this.dataSource.query(
+    const [row] = await preparedQuery<{ page: boolean; space: boolean }>(
+      this.dataSource,
       `SELECT EXISTS (SELECT 1 FROM watches WHERE user_id = $1 AND COALESCE(page_id, 0) = $2 AND COALESCE(space_id, 0) = 0) AS page,
               EXISTS (SELECT 1 FROM watches WHERE user_id = $1 AND COALESCE(page_id, 0) = 0 AND COALESCE(space_id, 0) = $3) AS space`,
       [viewer.userId, page.id, page.spaceId],
