@@ -40,14 +40,15 @@ const QUIET_CORES = 0.25; // other processes' CPU above this makes a figure susp
 const SSO_USERS = 50;
 const ACS_CONCURRENCY = 4;
 const ACS_WARMUP = 2 * SSO_USERS; // the first login of each user also links the account
-const ACS_ROUNDS = 3; // ACS and node-saml bursts alternate, like the login rounds
+const ACS_ROUNDS = 5; // ACS and node-saml bursts alternate, like the login rounds
 const ACS_PER_ROUND = 150;
 const MAX_ACS_ATTEMPTS = ACS_ROUNDS + 2;
-const BASELINE_SAML_WARMUP = 30;
+const BASELINE_SAML_WARMUP = 100; // validations before the timed burst, so node-saml runs JIT-compiled
 const REDIRECT_CONCURRENCY = 8;
 const REDIRECT_WARMUP = 500;
 const REDIRECTS = 5000;
-const REDIRECT_MAX_MS = 30_000; // the burst stops early (and says so) past this
+const REDIRECT_ATTEMPTS = 3; // a burst other processes disturbed is repeated, at most this often in all
+const REDIRECT_MAX_MS = 30_000; // a burst stops early (and says so) past this
 
 // Targets from issue 2.
 const TARGET_START_MS = 15_000;
@@ -315,12 +316,17 @@ try {
     const redirect = () => getRedirect(base, `${ssoPath}?next=%2F`, sso.ssoUrl, redirectVia);
     log(`SSO: ${REDIRECT_WARMUP} warm-up redirects, then ${REDIRECTS} at concurrency ${REDIRECT_CONCURRENCY}`);
     await runCounted(REDIRECT_WARMUP, REDIRECT_CONCURRENCY, redirect, { maxMs: REDIRECT_MAX_MS });
-    await waitForQuiet({ threshold: QUIET_CORES, maxWaitMs: 20_000, log });
-    await probeCall(app, 'reset');
-    results.redirects = await measured('redirects', () =>
-      runCounted(REDIRECTS, REDIRECT_CONCURRENCY, redirect, { maxMs: REDIRECT_MAX_MS }),
-    );
-    results.redirectsLoop = await probeCall(app, 'report');
+    for (let attempt = 1; attempt <= REDIRECT_ATTEMPTS; attempt++) {
+      await waitForQuiet({ threshold: QUIET_CORES, maxWaitMs: 20_000, log });
+      await probeCall(app, 'reset');
+      results.redirects = await measured('redirects', () =>
+        runCounted(REDIRECTS, REDIRECT_CONCURRENCY, redirect, { maxMs: REDIRECT_MAX_MS }),
+      );
+      results.redirectsLoop = await probeCall(app, 'report');
+      results.redirectAttempts = attempt;
+      if (results.foreign.redirects < QUIET_CORES) break;
+      log(`  redirect burst ${attempt}: ${fmt(results.redirects.perSecond, '/s')} while other processes used ${fmt(results.foreign.redirects, ' cores', 2)}`);
+    }
     redirectVia.destroy();
     log(
       `  ${results.redirects.count} redirects: ${fmt(results.redirects.perSecond, '/s')}, p50 ${fmt(results.redirects.p50, ' ms')}, ` +
@@ -546,6 +552,7 @@ if (results.redirects) {
       (r.errors ? ` (${describeFailures(r.failures)})` : '') +
       (r.timedOut ? ` [stopped after ${REDIRECT_MAX_MS / 1000} s]` : '') +
       `; max event-loop stall ${ms(results.redirectsLoop?.maxMs)}` +
+      (results.redirectAttempts > 1 ? `; burst ${results.redirectAttempts} of ${results.redirectAttempts}` : '') +
       busy('redirects'),
     target: '>= 1,000/s, no errors',
     result: pass(r.perSecond >= TARGET_REDIRECTS_PER_S && r.errors === 0),

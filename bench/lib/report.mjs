@@ -7,7 +7,8 @@ export const MARKER = '<!-- Everything below this line is written by `npm run be
 const DEFAULT_INTRO = `# Benchmarks
 
 How Atrium checks the performance targets of issue 2 (start-up time, idle memory, password-login
-throughput against raw bcrypt, event-loop stalls), and how User management behaves at 100,000 users.
+throughput against raw bcrypt, event-loop stalls) and issue 3 (SAML ACS throughput against raw node-saml,
+SP-initiated redirects per second), and how User management behaves at 100,000 users.
 
 Run it with:
 
@@ -27,15 +28,24 @@ What it does:
   process. Login bursts and baseline bursts alternate in rounds, so drift affects both alike.
 - The event loop is measured inside the server process: the bench preloads \`bench/probe.mjs\` with
   \`node --import\` (\`monitorEventLoopDelay\`, 10 ms resolution, plus GC pauses) and reads it over IPC.
+- SSO: a SAML IdP built with samlify in the bench (\`bench/lib/saml-idp.mjs\`, RSA-2048, SHA-256) is added
+  through \`POST /rest/atrium/1.0/sso/idps\` (Entra preset, no auto-creation), and its users are inserted with
+  SQL. Before any timing, the bench signs one Entra-shaped, IdP-initiated response per request (only the
+  assertion signed, unique Response and Assertion IDs, NameIDs cycling over the users), since the replay
+  cache accepts each assertion once. Rounds alternate ACS bursts (\`POST …/sp/bench/login\`, expecting 303;
+  any other answer counts as an error) with raw node-saml \`validatePostResponseAsync\`, configured like the
+  app, on the same responses, count and concurrency in its own process (\`bench/saml-baseline.mjs\`); the
+  verdict is the median ratio. SP-initiated redirects are 5,000 \`GET …/sp/bench/login?next=%2F\` at
+  concurrency 8 over keep-alive, each expecting a 302 to the IdP's SSO URL.
 - User management: 100,000 users are inserted with SQL, then the admin list, a deep page and two searches
   are timed through an admin session.
 - It removes every process and folder it started, also on error or Ctrl-C, and takes 1 to 5 minutes on
   2 cores. Exit code 1 means a target was missed or the run failed.
 
 On a shared machine, other processes' CPU use skews every figure. The bench measures that load
-(\`/proc/stat\` minus its own process tree). It waits a little for a quiet machine, repeats login rounds
-that other processes disturbed, and marks affected figures "busy machine". Commit new figures together
-with the change that moved them.
+(\`/proc/stat\` minus its own process tree). It waits a little for a quiet machine, repeats login, ACS and
+redirect rounds that other processes disturbed, and marks affected figures "busy machine". Commit new
+figures together with the change that moved them.
 `;
 
 export function fmt(value, unit, digits = 1) {

@@ -52,7 +52,7 @@ export async function pickSamples(url, { viewPages, treeParents, savePages }) {
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   try {
-    const typical = `p.status = 'current' AND length(p.body) BETWEEN 1000 AND 12000
+    const typical = `p.status = 'current' AND octet_length(p.body) BETWEEN 1000 AND 12000
       AND cardinality(p.ancestors) BETWEEN 1 AND 6 AND s.key <> 'BENCH1' AND s.homepage_id <> p.id`;
     const views = await db.query(
       `SELECT p.id::text, s.key, p.title FROM pages p JOIN spaces s ON s.id = p.space_id
@@ -74,7 +74,7 @@ export async function pickSamples(url, { viewPages, treeParents, savePages }) {
     );
     const [{ count }] = (await db.query(`SELECT count(*)::int AS count FROM pages`)).rows;
     const [{ avg }] = (
-      await db.query(`SELECT avg(length(body))::int AS avg FROM pages WHERE id = ANY($1::bigint[])`, [views.rows.map((r) => r.id)])
+      await db.query(`SELECT avg(octet_length(body))::int AS avg FROM pages WHERE id = ANY($1::bigint[])`, [views.rows.map((r) => r.id)])
     ).rows;
     return { views: views.rows, parents: parents.rows, saves: saves.rows, pageCount: count, avgViewBody: avg };
   } finally {

@@ -1,7 +1,7 @@
 // The wiki bench's servers and request loads: Atrium on a seeded database, the Express
 // baseline, and the four request kinds the targets name (view, tree level, search, save).
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -67,6 +67,36 @@ export async function stopBaseline(baseline) {
   if (!(await waitExit(baseline.child, 5000))) baseline.child.kill('SIGKILL');
 }
 
+const HZ = 100; // USER_HZ, the unit of /proc/<pid>/stat
+
+/** user + system CPU ticks of `pid` (when given) and of every live child of `parentPid` (when given). */
+function ticks({ pid, parentPid }) {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const raw = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const rest = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+      if (Number(entry) === pid || Number(rest[1]) === parentPid) total += Number(rest[11]) + Number(rest[12]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return total;
+}
+
+/**
+ * Measures the CPU a server spends per request: its Node process (`pid`) and the PostgreSQL
+ * backends (children of the postmaster `pgPid`). Start before a burst; `perRequest(n)` after it.
+ */
+export function serverCpu(pid, pgPid) {
+  const node0 = ticks({ pid });
+  const pg0 = ticks({ parentPid: pgPid });
+  return {
+    perRequest: (n) => ({ nodeMs: ((ticks({ pid }) - node0) * 1000) / HZ / n, pgMs: ((ticks({ parentPid: pgPid }) - pg0) * 1000) / HZ / n }),
+  };
+}
+
 /** The canonical page URL, as the app builds it (so no request is a redirect). */
 export async function pagePaths(root, pages) {
   const { pageUrl } = await import(pathToFileURL(join(root, 'dist', 'src', 'wiki', 'wiki-urls.js')).href);
@@ -81,17 +111,19 @@ function expect200(res, what) {
 /**
  * `total` GETs of `paths` (round-robin from `offset`) with `concurrency` workers; resolves the
  * runFixed summary plus the CPU other processes used meanwhile. `accept` is the Accept header (the
- * browser's tree script asks for JSON); `check` looks at each body.
+ * browser's tree script asks for JSON); `check` looks at each body; with `cpuOf` ({ pid, pgPid }) the
+ * result also has the server's CPU per request (serverCpu).
  */
-export async function getBurst({ base, jar, via, paths, total, concurrency, offset = 0, accept, check }) {
+export async function getBurst({ base, jar, via, paths, total, concurrency, offset = 0, accept, check, cpuOf }) {
   const headers = { ...(jar ? { cookie: cookieHeader(jar) } : {}), ...(accept ? { accept } : {}) };
   const mark = cpuMark();
+  const cpu = cpuOf ? serverCpu(cpuOf.pid, cpuOf.pgPid) : null;
   const stats = await runFixed(total, concurrency, async (i) => {
     const path = paths[(offset + i) % paths.length];
     const res = expect200(await request(base, path, { agent: via, headers }), `GET ${path}`);
     check?.(res.body, path);
   });
-  return { stats, foreign: foreignCores(mark) };
+  return { stats, foreign: foreignCores(mark), cpu: cpu?.perRequest(total) };
 }
 
 /** The edit form's fields, as a browser would send them back. */

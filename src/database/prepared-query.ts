@@ -18,8 +18,9 @@ function statementName(sql: string): string {
  * Runs a hot read as a named prepared statement. Each pooled connection then parses and plans it
  * once (PostgreSQL switches to a generic plan when it is as good as the custom ones) instead of on
  * every call: for the permission-filtered wiki reads, planning costs more than running them.
- * Only for reads outside a transaction whose SQL text comes from a small fixed set: every
- * distinct text stays prepared on every connection for the connection's life.
+ * Only for reads outside a transaction whose SQL text comes from a small fixed set (every
+ * distinct text stays prepared on every connection for the connection's life), and whose best
+ * plan does not depend on the values: lookups by key, not full-text search.
  */
 export async function preparedQuery<T>(dataSource: DataSource, sql: string, params: unknown[]): Promise<T[]> {
   // TypeORM's own pg pool (driver.master), so the connection limit stays the app's.

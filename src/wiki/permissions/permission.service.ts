@@ -47,6 +47,13 @@ export function pageVisibleSql(viewer: Viewer, pageAlias: string, viewerParam: s
 
 export type PageAction = 'view' | 'edit' | 'comment' | 'attach' | 'delete' | 'admin';
 
+/** A query for the permissions (a `permission` column) the viewer holds in the space `spaceExpr`. */
+function heldInSpaceSql(spaceExpr: string, viewerParam: string): string {
+  return `SELECT DISTINCT sp.permission::text AS permission FROM space_permissions sp WHERE sp.space_id = ${spaceExpr} AND ${globalUseSql(viewerParam)}
+    AND ((sp.group_id IS NULL AND sp.user_id IS NULL) OR sp.user_id = ${viewerParam}::uuid
+      OR sp.group_id IN (SELECT ug.group_id FROM user_groups ug WHERE ug.user_id = ${viewerParam}::uuid))`;
+}
+
 /**
  * Select-list columns saying what the viewer may do on the page `pageAlias`, so that the query
  * loading a page also checks it (pageHeld reads them): view restrictions on the page and its
@@ -59,9 +66,7 @@ export function pageAccessSql(viewer: Viewer, pageAlias: string, viewerParam: st
       OR EXISTS (SELECT 1 FROM page_restrictions r WHERE r.kind = 'edit' AND r.page_id = ${pageAlias}.id
         AND (r.user_id = ${viewerParam}::uuid OR r.group_id IN (SELECT ug.group_id FROM user_groups ug WHERE ug.user_id = ${viewerParam}::uuid))))
       AS "accessEditable",
-    ARRAY(SELECT DISTINCT sp.permission::text FROM space_permissions sp WHERE sp.space_id = ${pageAlias}.space_id AND ${globalUseSql(viewerParam)}
-      AND ((sp.group_id IS NULL AND sp.user_id IS NULL) OR sp.user_id = ${viewerParam}::uuid
-        OR sp.group_id IN (SELECT ug.group_id FROM user_groups ug WHERE ug.user_id = ${viewerParam}::uuid))) AS "accessHeld"`;
+    ARRAY(${heldInSpaceSql(`${pageAlias}.space_id`, viewerParam)}) AS "accessHeld"`;
 }
 
 export interface PageAccessRow {
@@ -103,13 +108,7 @@ export class PermissionService {
   /** The space permissions the viewer holds (all of them for admins). */
   async spacePermissions(viewer: Viewer, spaceId: number): Promise<Set<SpacePermission>> {
     if (viewer.isAdmin) return new Set(SPACE_PERMISSIONS);
-    const rows = await preparedQuery<{ permission: SpacePermission }>(
-      this.dataSource,
-      `SELECT DISTINCT sp.permission FROM space_permissions sp WHERE sp.space_id = $1 AND ${globalUseSql('$2')}
-         AND ((sp.group_id IS NULL AND sp.user_id IS NULL) OR sp.user_id = $2::uuid
-           OR sp.group_id IN (SELECT ug.group_id FROM user_groups ug WHERE ug.user_id = $2::uuid))`,
-      [spaceId, viewer.userId],
-    );
+    const rows = await preparedQuery<{ permission: SpacePermission }>(this.dataSource, heldInSpaceSql('$1', '$2'), [spaceId, viewer.userId]);
     const held = new Set(rows.map((r) => r.permission));
     // Without view, nothing else counts.
     return held.has('view') ? held : new Set();

@@ -36,7 +36,7 @@ export class SpaceService {
   /** The space directory: only spaces the viewer may view. */
   async listSpaces(viewer: Viewer): Promise<Space[]> {
     const where = viewer.isAdmin ? '' : `WHERE ${spaceGrantSql('s.id', 'view', '$1')}`;
-    return this.dataSource.query(`${SELECT_SPACE} ${where} ORDER BY s.name, s.key`, viewer.isAdmin ? [] : [viewer.userId]);
+    return preparedQuery<Space>(this.dataSource, `${SELECT_SPACE} ${where} ORDER BY s.name, s.key`, viewer.isAdmin ? [] : [viewer.userId]);
   }
 
   async findByKey(key: string): Promise<Space | null> {
