@@ -305,12 +305,17 @@ const SHORTFALLS = {
     'others. Compare the same queries one at a time (info row).',
 };
 
-function shortfalls(rows) {
+function shortfalls(rows, notes) {
   const failed = rows.filter((r) => r.result === 'FAIL');
   if (!failed.length) return 'Every target is met in this run.';
+  const foreign = notes.rounds.foreign;
+  const other = notes.busy
+    ? `Other processes used ${Math.min(...foreign).toFixed(2)} to ${Math.max(...foreign).toFixed(2)} of the ${cpus().length} cores ` +
+      'during the rounds, so requests also queued behind them; rerun on a quiet machine before reading much into it.'
+    : 'Not expected from the CPU per request: profile with `node bench/wiki.mjs --profile DIR`.';
   return failed
     .map((r) => {
-      const why = SHORTFALLS[r.figure] ?? (r.figure.startsWith('Search') ? SHORTFALLS.search : 'Not seen in earlier runs: check the CPU other processes used (above).');
+      const why = SHORTFALLS[r.figure] ?? (r.figure.startsWith('Search') ? SHORTFALLS.search : other);
       return `- **${r.figure.replace(/,.*/, '')}** falls short. ${why}`;
     })
     .join('\n');
@@ -346,7 +351,7 @@ row and renders it in a small layout, with no session, permission check, sanitis
 
 ${markdownTable(rows)}
 
-${shortfalls(rows)}
+${shortfalls(rows, notes)}
 `;
 }
 
