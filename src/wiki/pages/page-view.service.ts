@@ -56,21 +56,29 @@ export class PageViewService {
     return html;
   }
 
-  private async renderFresh(viewer: Viewer, page: Page, body: string): Promise<string> {
-    const links = body.includes('ri:page') ? linkedTitles(body) : [];
-    const pages = new Map<string, LinkTarget>();
-    if (links.length) {
-      const wanted = links.map((l) => `${(l.spaceKey ?? page.spaceKey).toUpperCase()}:${l.title.toLowerCase()}`);
-      const rows: { id: string; title: string; key: string }[] = await this.dataSource.query(
-        `SELECT p.id::text, p.title, s.key FROM pages p JOIN spaces s ON s.id = p.space_id
-          WHERE p.status = 'current' AND (s.key || ':' || lower(p.title)) = ANY($2) AND ${pageVisibleSql(viewer, 'p', '$1')}`,
-        [viewer.userId, wanted],
-      );
-      for (const r of rows) {
-        const target = { title: r.title, url: pageUrl(r.key, r.id, r.title) };
-        pages.set(r.key === page.spaceKey ? r.title.toLowerCase() : `${r.key}:${r.title.toLowerCase()}`, target);
-      }
+  /**
+   * The pages that links in `bodies` point at and the viewer may see, in one query, keyed as
+   * RenderContext.pages expects. Hidden pages are left out, so their links render as missing.
+   */
+  async resolveLinks(viewer: Viewer, page: Pick<Page, 'spaceKey'>, bodies: string[]): Promise<Map<string, LinkTarget>> {
+    const targets = new Map<string, LinkTarget>();
+    const links = bodies.flatMap((b) => (b.includes('ri:page') ? linkedTitles(b) : []));
+    if (!links.length) return targets;
+    const wanted = [...new Set(links.map((l) => `${(l.spaceKey ?? page.spaceKey).toUpperCase()}:${l.title.toLowerCase()}`))];
+    const rows: { id: string; title: string; key: string }[] = await this.dataSource.query(
+      `SELECT p.id::text, p.title, s.key FROM pages p JOIN spaces s ON s.id = p.space_id
+        WHERE p.status = 'current' AND (s.key || ':' || lower(p.title)) = ANY($2) AND ${pageVisibleSql(viewer, 'p', '$1')}`,
+      [viewer.userId, wanted],
+    );
+    for (const r of rows) {
+      const target = { title: r.title, url: pageUrl(r.key, r.id, r.title) };
+      targets.set(r.key === page.spaceKey ? r.title.toLowerCase() : `${r.key}:${r.title.toLowerCase()}`, target);
     }
+    return targets;
+  }
+
+  private async renderFresh(viewer: Viewer, page: Page, body: string): Promise<string> {
+    const pages = await this.resolveLinks(viewer, page, [body]);
     const children = body.includes('ac:name="children"')
       ? await this.tree.children(viewer, { id: page.spaceId, key: page.spaceKey }, page.id)
       : [];

@@ -3,11 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { preparedQuery } from '../../../database/prepared-query.js';
 import { UserInputError } from '../../../users/user-input.error.js';
-import { linkedTitles, renderStorage, type LinkTarget } from '../../content/content-renderer.js';
+import { renderStorage } from '../../content/content-renderer.js';
 import { PageEventsService } from '../../pages/page-events.service.js';
+import { PageViewService } from '../../pages/page-view.service.js';
 import type { PageScreenPart } from '../../pages/page-screen.registry.js';
 import type { Page } from '../../pages/page.types.js';
-import { pageVisibleSql, type PageAction } from '../../permissions/permission.service.js';
+import type { PageAction } from '../../permissions/permission.service.js';
 import type { Viewer } from '../../permissions/viewer.js';
 import { pageUrl } from '../../wiki-urls.js';
 import { commentStorage, threadComments } from './comment-rules.js';
@@ -42,6 +43,7 @@ export class CommentService implements PageScreenPart {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: PageEventsService,
+    private readonly pageViews: PageViewService,
   ) {}
 
   async loadPart(viewer: Viewer, page: Page, can: Set<string>): Promise<Record<string, unknown>> {
@@ -55,7 +57,7 @@ export class CommentService implements PageScreenPart {
     );
     const shown = rows.slice(0, MAX_COMMENTS_SHOWN);
     const ctx = {
-      pages: await this.linkTargets(viewer, page, shown.map((r) => r.body)),
+      pages: await this.pageViews.resolveLinks(viewer, page, shown.map((r) => r.body)),
       children: [],
       spaceKey: page.spaceKey,
       attachmentUrl: (filename: string) => `/pages/${page.id}/attachments/${encodeURIComponent(filename)}`,
@@ -146,23 +148,5 @@ export class CommentService implements PageScreenPart {
       : [];
     if (!rows[0] || rows[0].pageId !== page.id) throw new NotFoundException('There is no such comment on this page.');
     return rows[0];
-  }
-
-  /** Page links in all the comments, resolved in one query, as PageViewService does for a body. */
-  private async linkTargets(viewer: Viewer, page: Page, bodies: string[]): Promise<Map<string, LinkTarget>> {
-    const targets = new Map<string, LinkTarget>();
-    const links = bodies.flatMap((b) => (b.includes('ri:page') ? linkedTitles(b) : []));
-    if (!links.length) return targets;
-    const wanted = [...new Set(links.map((l) => `${(l.spaceKey ?? page.spaceKey).toUpperCase()}:${l.title.toLowerCase()}`))];
-    const rows: { id: string; title: string; key: string }[] = await this.dataSource.query(
-      `SELECT p.id::text, p.title, s.key FROM pages p JOIN spaces s ON s.id = p.space_id
-        WHERE p.status = 'current' AND (s.key || ':' || lower(p.title)) = ANY($2) AND ${pageVisibleSql(viewer, 'p', '$1')}`,
-      [viewer.userId, wanted],
-    );
-    for (const r of rows) {
-      const target = { title: r.title, url: pageUrl(r.key, r.id, r.title) };
-      targets.set(r.key === page.spaceKey ? r.title.toLowerCase() : `${r.key}:${r.title.toLowerCase()}`, target);
-    }
-    return targets;
   }
 }
