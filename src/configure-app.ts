@@ -12,6 +12,7 @@ import { AppExceptionFilter } from './common/app-exception.filter.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { projectRoot } from './config/project-root.js';
 import { APP_SECRETS, type AppSecrets } from './sessions/app-secrets.js';
+import { sessionCookieName } from './sessions/session-cookie.js';
 import { SessionStoreProvider } from './sessions/session-store.provider.js';
 import { samlBodyParsers } from './sso/saml-body.middleware.js';
 
@@ -83,7 +84,7 @@ export function configureApp(app: NestExpressApplication): void {
     session({
       store: app.get(SessionStoreProvider).store,
       secret: secrets.sessionSecret,
-      name: config.secureCookies ? '__Host-atrium.sid' : 'atrium.sid',
+      name: sessionCookieName(config),
       resave: false,
       saveUninitialized: false,
       rolling: false,
@@ -99,7 +100,9 @@ export function configureApp(app: NestExpressApplication): void {
       let token: string | undefined;
       Object.defineProperty(res.locals, 'csrfToken', {
         enumerable: true,
+        configurable: true,
         get: () => (token ??= csrf.token(req, res)),
+        set: (value: string) => (token = value),
       });
       if (req.method === 'GET' && req.session?.flash) {
         res.locals.flash = req.session.flash;

@@ -2,7 +2,14 @@ import { DOMParser } from '@xmldom/xmldom';
 import { GroupsService } from '../src/users/groups.service.js';
 import { UsersService } from '../src/users/users.service.js';
 import { countUsers, groupsOf, loginAsAdmin } from './helpers/admin-fixtures.js';
-import { USER_PASSWORD, createUser } from './helpers/login-fixtures.js';
+import {
+  USER_PASSWORD,
+  createUser,
+  plantAnonymousSession,
+  sessionRowExists,
+  setCookieValue,
+  sidFromCookie,
+} from './helpers/login-fixtures.js';
 import {
   addIdp,
   appIdUri,
@@ -103,6 +110,19 @@ describe('SSO journeys: login and account linking', () => {
     const [latest] = await traceOf(t, 'entra');
     expect(latest).toMatchObject({ outcome: 'success', nameId: 'adele.renamed@contoso.com', username: adele.username });
     expect(latest.attributes?.[ENTRA_CLAIMS.objectId]).toEqual(['a1b2c3d4-0000-4000-8000-00000000adel']);
+  });
+
+  it('replaces a session the browser already had with a new ID, and drops the old row', async () => {
+    await createUser(t, { username: 'fixed.sid@contoso.com', email: 'fixed.sid@contoso.com' });
+    const planted = await plantAnonymousSession(t);
+    browser.agent.jar.setCookie(`atrium.sid=${planted.cookieValue}; Path=/`, '127.0.0.1', '/');
+    const res = await login('entra', { nameId: 'fixed.sid@contoso.com' });
+    expect(res.status).toBe(303);
+    const newSid = sidFromCookie(setCookieValue(res, 'atrium.sid')!);
+    expect(newSid).not.toBe(planted.sid);
+    expect(await sessionRowExists(t, planted.sid)).toBe(false);
+    expect(await sessionRowExists(t, newSid)).toBe(true);
+    expect(await whoAmI(browser.agent)).toBe('fixed.sid@contoso.com');
   });
 
   it("accepts a response with both parts signed when the IdP requires 'both', and refuses one without the Response signature", async () => {

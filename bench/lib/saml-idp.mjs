@@ -40,7 +40,10 @@ function attributeStatement(attributes) {
 
 /** A samlify IdP with a fresh self-signed key pair. */
 export async function createBenchIdp(entityId = 'https://sts.bench.test/tenant') {
-  const pems = await generate([{ name: 'commonName', value: `IdP ${entityId}` }], { keySize: 2048, algorithm: 'sha256' });
+  const pems = await generate([{ name: 'commonName', value: `IdP ${entityId}` }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+  });
   const ssoUrl = `${entityId}/sso`;
   const idp = samlify.IdentityProvider({
     entityID: entityId,
@@ -105,7 +108,9 @@ export async function createBenchIdp(entityId = 'https://sts.bench.test/tenant')
       const fragments = new Set(['AuthnStatement', 'AttributeStatement']);
       const { context } = await idp.createLoginResponse(spFor(acsUrl), {}, 'post', {}, (template) => {
         const xml = template
-          .replace(/\{(\w+)\}/g, (whole, key) => (key in values ? (fragments.has(key) ? values[key] : escapeXml(values[key])) : whole))
+          .replace(/\{(\w+)\}/g, (whole, key) =>
+            key in values ? (fragments.has(key) ? values[key] : escapeXml(values[key])) : whole,
+          )
           // IdP-initiated responses carry no InResponseTo at all.
           .replace(/ InResponseTo=""/g, '');
         return { id: values.ID, context: xml };

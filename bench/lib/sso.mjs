@@ -13,7 +13,7 @@ export const ssoLoginPath = (uniqueId) => `${SAML_PATH}/${uniqueId}/login`;
 /**
  * Adds the bench IdP through POST /rest/atrium/1.0/sso/idps (Basic auth as admin), Entra preset,
  * no auto-creation, and inserts `userCount` users its NameIDs match by email.
- * Resolves { uniqueId, acsUrl, users: [{ nameId, fullName, objectId }] }.
+ * Resolves { uniqueId, acsUrl, ssoUrl, users: [{ nameId, fullName, objectId }] }.
  */
 export async function addBenchIdp({ base, adminPassword, db, idp, uniqueId, userCount }) {
   const body = JSON.stringify({

@@ -15,10 +15,10 @@ function statementName(sql: string): string {
 }
 
 /**
- * Runs a hot read as a named prepared statement. Each pooled connection then parses and plans it
- * once (PostgreSQL switches to a generic plan when it is as good as the custom ones) instead of on
- * every call: for the permission-filtered wiki reads, planning costs more than running them.
- * Only for reads outside a transaction whose SQL text comes from a small fixed set (every
+ * Runs a hot statement as a named prepared statement. Each pooled connection then parses and plans
+ * it once (PostgreSQL switches to a generic plan when it is as good as the custom ones) instead of
+ * on every call: for the permission-filtered wiki reads, planning costs more than running them.
+ * Only for reads, and writes by key, outside a transaction whose SQL text comes from a small fixed set (every
  * distinct text stays prepared on every connection for the connection's life), and whose best
  * plan does not depend on the values: lookups by key, not full-text search.
  */

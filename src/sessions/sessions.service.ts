@@ -1,17 +1,32 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import type { SessionData } from 'express-session';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { sessionCookieName } from './session-cookie.js';
 
 /** The session table belongs to connect-pg-simple; this ends sessions by user. */
 @Injectable()
 export class SessionsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly cookieName: string;
 
-  /** Starts a fresh session for the user: a new ID defeats session fixation. */
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.cookieName = sessionCookieName(config);
+  }
+
+  /**
+   * Starts a session for the user under a new ID, which defeats session fixation. A request that
+   * brought no session cookie already has one: express-session made its ID for this request and
+   * never adopts an ID it did not issue, so regenerating would only cost a DELETE.
+   */
   async startSession(req: Request, userId: string, sso?: SessionData['sso']): Promise<void> {
-    await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
+    if (req.cookies?.[this.cookieName] !== undefined) {
+      await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
+    }
     req.session.userId = userId;
     req.session.loginAt = Date.now();
     if (sso) req.session.sso = sso;

@@ -2,9 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isEmail } from 'class-validator';
 import { DataSource } from 'typeorm';
+import { preparedQuery } from '../database/prepared-query.js';
 import { GroupsService } from '../users/groups.service.js';
 import { UserInputError } from '../users/user-input.error.js';
-import type { UserSummary } from '../users/user-summary.js';
+import { USER_SUMMARY_SELECT, type UserSummary } from '../users/user-summary.js';
 import { UsersService } from '../users/users.service.js';
 import type { IdentityProvider } from './identity-provider.js';
 import { SamlRefusal } from './saml/saml-refusal.js';
@@ -81,13 +82,19 @@ export class AccountLinkingService {
     if (!user.active) throw new NoAccountRefusal(`account ${user.username} is deactivated`, user.username);
   }
 
-  /** The user linked to (IdP, subject), if any. Stamps the link's last use in the same statement. */
+  /**
+   * The user linked to (IdP, subject), if any, and the link's last use stamped: one statement,
+   * so a returning user costs the login one round trip here.
+   */
   private async findLinkedUser(idpId: number, subject: string): Promise<UserSummary | null> {
-    const [rows] = await this.dataSource.query(
-      `UPDATE sso_links SET last_login_at = now() WHERE idp_id = $1 AND subject = $2 RETURNING user_id`,
+    const rows = await preparedQuery<UserSummary>(
+      this.dataSource,
+      `WITH link AS (
+         UPDATE sso_links SET last_login_at = now() WHERE idp_id = $1 AND subject = $2 RETURNING user_id)
+       ${USER_SUMMARY_SELECT} WHERE u.id = (SELECT user_id FROM link)`,
       [idpId, subject],
     );
-    return rows[0] ? this.users.findById(rows[0].user_id) : null;
+    return rows[0] ?? null;
   }
 
   private async findMatch(idp: IdentityProvider, value: string): Promise<UserSummary | null> {

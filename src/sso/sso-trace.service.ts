@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { preparedQuery } from '../database/prepared-query.js';
 
 export const TRACE_KEEP = 100;
 
@@ -30,7 +31,8 @@ export class SsoTraceService {
    * INSERT, so it keeps TRACE_KEEP - 1 older entries.
    */
   async record(idpId: number, entry: TraceEntry): Promise<void> {
-    await this.dataSource.query(
+    await preparedQuery(
+      this.dataSource,
       `WITH added AS (
          INSERT INTO sso_trace (idp_id, flow, outcome, reason, name_id, username, attributes)
          VALUES ($1, $2, $3, $4, $5, $6, $7))

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { preparedQuery } from '../../database/prepared-query.js';
 import { SamlRefusal } from './saml-refusal.js';
 
 /** Used assertion IDs, shared by every process through PostgreSQL. */
@@ -14,7 +15,8 @@ export class AssertionReplayService {
    */
   async consume(idpId: number, assertionId: string, notOnOrAfter: Date | null, skewSeconds: number): Promise<void> {
     const until = new Date((notOnOrAfter?.getTime() ?? Date.now() + 60 * 60 * 1000) + skewSeconds * 1000);
-    const rows = await this.dataSource.query(
+    const rows = await preparedQuery(
+      this.dataSource,
       `INSERT INTO saml_seen_assertions (idp_id, assertion_id, expires_at) VALUES ($1, $2, $3)
        ON CONFLICT (idp_id, assertion_id) DO UPDATE SET expires_at = EXCLUDED.expires_at
          WHERE saml_seen_assertions.expires_at < now()

@@ -1,5 +1,7 @@
 import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
 import { randomBytes } from 'node:crypto';
+import type { ParsedUrlQuery, ParsedUrlQueryInput } from 'node:querystring';
+import { deflateRawSync } from 'node:zlib';
 import type { DataSource } from 'typeorm';
 import { appIdUri, spLogoutUrl, type IdentityProvider } from '../identity-provider.js';
 import { toPem } from '../metadata/certificate-info.js';
@@ -13,13 +15,42 @@ export function newSamlId(): string {
 }
 
 /**
+ * node-saml, except that HTTP-Redirect messages are deflated with zlib's synchronous call. node-saml
+ * uses the asynchronous one, whose set-up (a stream and a thread-pool job) costs about 150 µs of CPU
+ * against 20 µs for deflating a 1 KB AuthnRequest: a sixth of an SP-initiated redirect. Otherwise
+ * this follows node-saml's own _requestToUrlAsync, which still handles every other case.
+ */
+class AtriumSaml extends SAML {
+  override async _requestToUrlAsync(
+    request: string | null | undefined,
+    response: string | null,
+    operation: string,
+    additionalParameters: ParsedUrlQuery,
+  ): Promise<string> {
+    const message = request || response;
+    const { entryPoint, logoutUrl, skipRequestCompression } = this.options;
+    if (!message || !entryPoint || skipRequestCompression || (operation !== 'authorize' && operation !== 'logout')) {
+      return super._requestToUrlAsync(request, response, operation, additionalParameters);
+    }
+    const target = new URL(operation === 'logout' && logoutUrl ? logoutUrl : entryPoint);
+    const samlMessage: ParsedUrlQueryInput = {
+      [request ? 'SAMLRequest' : 'SAMLResponse']: deflateRawSync(message).toString('base64'),
+      ...additionalParameters,
+    };
+    if (this.options.privateKey != null) this.signRequest(samlMessage); // adds SigAlg and Signature
+    for (const [key, value] of Object.entries(samlMessage)) target.searchParams.set(key, String(value));
+    return target.toString();
+  }
+}
+
+/**
  * node-saml configured for one IdP. The audience check is off here because Atrium checks
  * the audience itself against the App ID URI plus the admin's extra audiences.
  */
 export function createSamlClient(idp: IdentityProvider, baseUrl: string, dataSource: DataSource): SAML {
   const s = idp.settings;
   const acs = appIdUri(baseUrl, idp.uniqueId);
-  return new SAML({
+  return new AtriumSaml({
     callbackUrl: acs,
     issuer: acs,
     entryPoint: idp.ssoUrl,
