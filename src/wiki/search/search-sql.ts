@@ -14,8 +14,8 @@ export const TITLE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_END}, Highl
  * ts_headline parses every character it is given (about 0.3 µs each), so it gets a window of
  * the body around the first mention of a query word, not the whole page.
  */
-const WINDOW_BEFORE = 300;
-const WINDOW_CHARS = 1200;
+const WINDOW_BEFORE = 200;
+const WINDOW_CHARS = 800;
 
 /**
  * Storage markup to text for ts_headline: tags (and tags cut at the window's edges) out,
@@ -43,7 +43,8 @@ export function queryWordsSql(tsquery: string): string {
 
 /** The body around the first mention of any of `words.list` (or its start), as text. */
 export function snippetSourceSql(): string {
-  const firstMention = `(SELECT min(nullif(strpos(lower(p.body), w), 0)) FROM unnest(words.list) AS w)`;
+  // lower() once per page, not once per query word.
+  const firstMention = `(SELECT min(nullif(strpos(b.lowered, w), 0)) FROM (SELECT lower(p.body) AS lowered) b, unnest(words.list) AS w)`;
   return storageText(`substr(p.body, greatest(1, coalesce(${firstMention}, 1) - ${WINDOW_BEFORE}), ${WINDOW_CHARS})`);
 }
 
