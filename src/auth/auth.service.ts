@@ -40,7 +40,10 @@ export class AuthService {
   async userFromSession(req: Request): Promise<UserSummary | null> {
     const userId = req.session?.userId;
     if (!userId) return null;
-    const user = await this.users.findById(userId);
+    // The session store read the user with the session (SessionUserStore); a session saved earlier
+    // in this request (a new login) has none yet.
+    const loaded = req.session.loadedUser;
+    const user = loaded?.id === userId ? loaded : await this.users.findById(userId);
     if (user?.active) return user;
     await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
     return null;

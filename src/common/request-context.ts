@@ -10,6 +10,11 @@ declare module 'express-session' {
     /** Set when the session began with SAML SSO; used for Single Logout. */
     sso?: SsoSessionInfo;
     idpDraft?: IdpDraft;
+    /**
+     * The signed-in user as the session's own query read it (SessionUserStore); never stored.
+     * Saves every signed-in request a second round trip for the user.
+     */
+    loadedUser?: UserSummary | null;
   }
 }
 

@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import connectPgSimple from 'connect-pg-simple';
-import session from 'express-session';
+import type session from 'express-session';
 import pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-
-const PgStore = connectPgSimple(session);
+import { SessionUserStore } from './session-user.store.js';
 
 /** The PostgreSQL session store and its own small pool, closed with the app. */
 @Injectable()
@@ -18,9 +16,7 @@ export class SessionStoreProvider implements OnApplicationShutdown {
     // PostgreSQL ending an idle connection (restart, failover) makes the pool emit 'error'; unheard,
     // that crashes the process. The pool drops the connection and opens a new one when next needed.
     this.pool.on('error', (error) => this.logger.warn(`Session store lost a database connection: ${error.message}`));
-    // No touch: sessions are not rolling, so the cookie's expiry only moves when the session is
-    // saved, and the row's expiry moves with it. Touching would be an UPDATE on every request.
-    this.store = new PgStore({ pool: this.pool, tableName: 'sessions', createTableIfMissing: false, disableTouch: true });
+    this.store = new SessionUserStore(this.pool);
   }
 
   async onApplicationShutdown(): Promise<void> {

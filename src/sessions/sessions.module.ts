@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { APP_SECRETS, loadAppSecrets } from './app-secrets.js';
 import { SessionStoreProvider } from './session-store.provider.js';
 import { SessionsService } from './sessions.service.js';

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { isEmail } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { preparedQuery } from '../database/prepared-query.js';
-import { GroupsService } from '../users/groups.service.js';
 import { UserInputError } from '../users/user-input.error.js';
 import { USER_SUMMARY_SELECT, type UserSummary } from '../users/user-summary.js';
 import { UsersService } from '../users/users.service.js';
@@ -35,7 +34,6 @@ export class AccountLinkingService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
-    private readonly groups: GroupsService,
   ) {}
 
   /** The stable subject: Entra's objectidentifier (or the configured attribute) when present, else NameID. */

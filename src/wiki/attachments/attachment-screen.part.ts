@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { PageScreenPart } from '../pages/page-screen.registry.js';
+import { SCREEN, type PageScreenPart } from '../pages/page-screen.registry.js';
 import type { Page } from '../pages/page.types.js';
 import type { Viewer } from '../permissions/viewer.js';
 import { MAX_FILES_PER_UPLOAD } from './attachment-upload.interceptor.js';
 import { attachmentItem, attachmentsListUrl } from './attachment.presenter.js';
-import { AttachmentService } from './attachment.service.js';
+import { AttachmentService, type AttachmentJsonRow } from './attachment.service.js';
 
 /** The page screen shows this many; the full list page has the rest. */
 const SHOWN_ON_PAGE = 50;
@@ -16,8 +16,13 @@ export class AttachmentScreenPart implements PageScreenPart {
 
   constructor(private readonly attachments: AttachmentService) {}
 
-  async loadPart(viewer: Viewer, page: Page, can: Set<string>): Promise<Record<string, unknown>> {
-    const { rows, total } = await this.attachments.listForPage(page.id, SHOWN_ON_PAGE);
+  get dataSql(): string {
+    return this.attachments.pageListJsonSql(SCREEN.pageId, SHOWN_ON_PAGE);
+  }
+
+  buildPart(viewer: Viewer, page: Page, can: Set<string>, data: { total: number; rows: AttachmentJsonRow[] }): Record<string, unknown> {
+    const { total } = data;
+    const rows = data.rows.map((row) => ({ ...row, updatedAt: new Date(row.updatedAt) }));
     return {
       items: rows.map((row) => attachmentItem(page, row, can, viewer)),
       total,

@@ -38,6 +38,9 @@ export function mayDelete(held: Set<string>, viewer: Viewer, row: Pick<Attachmen
   return held.has('delete') || (held.has('attach') && !!viewer.userId && row.createdBy === viewer.userId);
 }
 
+/** An AttachmentRow read through json: its time is text. */
+export type AttachmentJsonRow = Omit<AttachmentRow, 'updatedAt'> & { updatedAt: string };
+
 /** Page attachments: versioned uploads stored as bytea, so every process serves them. */
 @Injectable()
 export class AttachmentService {
@@ -117,6 +120,17 @@ export class AttachmentService {
   }
 
   /** The page's attachments by name, current versions only; one indexed query. */
+  /**
+   * A scalar subquery: { total, rows } for the page `pageExpr`, the first `limit` attachments by
+   * name, as json (dates as text: AttachmentJsonRow).
+   */
+  pageListJsonSql(pageExpr: string, limit: number): string {
+    return `SELECT json_build_object(
+        'total', (SELECT count(*) FROM attachments WHERE page_id = ${pageExpr}),
+        'rows', (SELECT coalesce(json_agg(x ORDER BY lower(x.filename)), '[]') FROM (
+          SELECT ${ROW_COLUMNS} ${ROW_FROM} WHERE a.page_id = ${pageExpr} ORDER BY lower(a.filename) LIMIT ${Number(limit)}) x))`;
+  }
+
   async listForPage(pageId: string, limit = LIST_LIMIT): Promise<{ rows: AttachmentRow[]; total: number }> {
     const rows = await preparedQuery<AttachmentRow & { total: number }>(
       this.dataSource,

@@ -8,7 +8,7 @@ import { historyUrl } from './history-urls.js';
 export class HistoryScreenPart implements PageScreenPart {
   readonly name = 'history';
 
-  async loadPart(_viewer: unknown, page: Page): Promise<Record<string, unknown>> {
+  buildPart(_viewer: unknown, page: Page): Record<string, unknown> {
     return { url: historyUrl(page.spaceKey, page.id), version: page.version };
   }
 }

@@ -3,16 +3,31 @@ import type { Viewer } from '../permissions/viewer.js';
 import type { Page } from './page.types.js';
 
 /**
+ * Columns of the page screen's query that a part's SQL may read: the page, the viewer (a uuid, null
+ * when anonymous) and the page's space.
+ */
+export const SCREEN = { pageId: 'screen.page_id', viewerId: 'screen.viewer_id', spaceId: 'screen.space_id' } as const;
+
+/** The page screen's query around the parts' columns; $1 page id, $2 viewer id, $3 space id. */
+export const SCREEN_FROM = `FROM (SELECT $1::bigint AS page_id, $2::uuid AS viewer_id, $3::int AS space_id) screen`;
+
+/**
  * A section of the page screen owned by another wiki module (comments, labels,
  * attachments, history, watching). Its view partial `page-<name>` reads `parts.<name>`.
  */
 export interface PageScreenPart {
   readonly name: string;
-  /** Loads the section's data; the viewer may already view the page. Bounded queries only. */
-  loadPart(viewer: Viewer, page: Page, can: Set<string>): Promise<Record<string, unknown>>;
+  /**
+   * A bounded scalar subquery (usually json) with the section's data. The page screen runs every
+   * part's in one query, so a page view costs one round trip for all its sections; it may use
+   * the SCREEN columns. Left out when the section needs no data.
+   */
+  readonly dataSql?: string;
+  /** The section from its data (null without dataSql); the viewer may already view the page. */
+  buildPart(viewer: Viewer, page: Page, can: Set<string>, data: unknown): Promise<Record<string, unknown>> | Record<string, unknown>;
 }
 
-/** Modules register their sections at start-up (onModuleInit); the page screen loads them in parallel. */
+/** Modules register their sections at start-up (onModuleInit); the page screen loads them together. */
 @Injectable()
 export class PageScreenRegistry {
   private readonly parts: PageScreenPart[] = [];
@@ -21,8 +36,16 @@ export class PageScreenRegistry {
     this.parts.push(part);
   }
 
-  async load(viewer: Viewer, page: Page, can: Set<string>): Promise<Record<string, Record<string, unknown>>> {
-    const loaded = await Promise.all(this.parts.map(async (p) => [p.name, await p.loadPart(viewer, page, can)] as const));
-    return Object.fromEntries(loaded);
+  /** The select-list entries for the page screen's query: one column per part with data. */
+  columns(): string[] {
+    return this.parts.filter((p) => p.dataSql).map((p) => `(${p.dataSql}) AS "part:${p.name}"`);
+  }
+
+  /** Every section, from the row the page screen's query returned. */
+  async build(viewer: Viewer, page: Page, can: Set<string>, row: Record<string, unknown>) {
+    const built = await Promise.all(
+      this.parts.map(async (p) => [p.name, await p.buildPart(viewer, page, can, row[`part:${p.name}`] ?? null)] as const),
+    );
+    return Object.fromEntries(built);
   }
 }

@@ -17,6 +17,13 @@ export interface TreeNode {
   hasChildren: boolean;
 }
 
+/** A tree node as levelJsonSql returns it. */
+export interface TreeRow {
+  id: string;
+  title: string;
+  hasChildren: boolean;
+}
+
 export const TREE_PAGE_SIZE = 500;
 
 /** The page tree: lazily loaded children, breadcrumbs, moves and sibling order. */
@@ -31,20 +38,34 @@ export class PageTreeService {
 
   /** One level of the tree, filtered by permission in SQL; one query whatever the size. */
   async children(viewer: Viewer, space: { id: number; key: string }, parentId: string | null): Promise<TreeNode[]> {
-    const visibleP = pageVisibleSql(viewer, 'p', '$1');
-    const visibleC = pageVisibleSql(viewer, 'c', '$1');
-    const rows = await preparedQuery<{ id: string; title: string; hasChildren: boolean }>(
+    const [{ level }] = await preparedQuery<{ level: TreeRow[] }>(
       this.dataSource,
-      `SELECT p.id::text, p.title,
-              EXISTS (SELECT 1 FROM pages c WHERE c.space_id = p.space_id AND c.parent_id = p.id
-                        AND c.status = 'current' AND ${visibleC}) AS "hasChildren"
-         FROM pages p
-        WHERE p.space_id = $2 AND ${parentId ? 'p.parent_id = $3' : 'p.parent_id IS NULL'} AND p.status = 'current'
-          AND ${visibleP}
-        ORDER BY p.position, p.id LIMIT ${TREE_PAGE_SIZE}`,
+      `SELECT (${this.levelJsonSql(viewer, '$1', '$2', parentId ? '$3' : null)}) AS level`,
       parentId ? [viewer.userId, space.id, parentId] : [viewer.userId, space.id],
     );
-    return rows.map((r) => ({ ...r, url: pageUrl(space.key, r.id, r.title) }));
+    return this.nodes(space.key, level);
+  }
+
+  /**
+   * A scalar subquery: the children of `parentExpr` (the top level when null) in the space
+   * `spaceExpr` that the viewer may see, as a json array of TreeRow, in sibling order.
+   */
+  levelJsonSql(viewer: Viewer, viewerExpr: string, spaceExpr: string, parentExpr: string | null): string {
+    const visibleC = pageVisibleSql(viewer, 'c', viewerExpr);
+    return `SELECT coalesce(json_agg(json_build_object('id', l.id::text, 'title', l.title, 'hasChildren', l.has_children)
+                                  ORDER BY l.position, l.id), '[]')
+      FROM (SELECT p.id, p.title, p.position,
+                   EXISTS (SELECT 1 FROM pages c WHERE c.space_id = p.space_id AND c.parent_id = p.id
+                             AND c.status = 'current' AND ${visibleC}) AS has_children
+              FROM pages p
+             WHERE p.space_id = ${spaceExpr}::int AND ${parentExpr ? `p.parent_id = ${parentExpr}::bigint` : 'p.parent_id IS NULL'}
+               AND p.status = 'current' AND ${pageVisibleSql(viewer, 'p', viewerExpr)}
+             ORDER BY p.position, p.id LIMIT ${TREE_PAGE_SIZE}) l`;
+  }
+
+  /** Tree nodes from levelJsonSql's rows. */
+  nodes(spaceKey: string, rows: TreeRow[]): TreeNode[] {
+    return rows.map((r) => ({ ...r, url: pageUrl(spaceKey, r.id, r.title) }));
   }
 
   /**

@@ -6,8 +6,8 @@ import { linkedTitles, renderStorage, type LinkTarget } from '../content/content
 import { pageAccessSql, pageHeld, pageVisibleSql, requirePageAction, type PageAccessRow, type PageAction } from '../permissions/permission.service.js';
 import type { Viewer } from '../permissions/viewer.js';
 import { pageUrl } from '../wiki-urls.js';
-import { PageScreenRegistry } from './page-screen.registry.js';
-import { PageTreeService } from './page-tree.service.js';
+import { PageScreenRegistry, SCREEN, SCREEN_FROM } from './page-screen.registry.js';
+import { PageTreeService, type TreeRow } from './page-tree.service.js';
 import { PAGE_COLUMNS, type Page } from './page.types.js';
 
 /** Rendered bodies kept per process; keyed by page version, so every process agrees. */
@@ -120,12 +120,25 @@ export class PageViewService {
     };
   }
 
+  /**
+   * The rendered body, the root of the page tree and every section, from one query (plus the
+   * body's links when it is not cached).
+   */
   async pageScreen(viewer: Viewer, { page, held, createdByName, updatedByName, breadcrumbs }: PageView) {
-    const [html, rootNodes, parts] = await Promise.all([
-      this.renderBody(viewer, page),
-      this.tree.children(viewer, { id: page.spaceId, key: page.spaceKey }, null),
-      this.sections.load(viewer, page, held),
-    ]);
+    const screen = async () => {
+      const [row] = await preparedQuery<Record<string, unknown> & { tree: TreeRow[] }>(
+        this.dataSource,
+        `SELECT (${this.tree.levelJsonSql(viewer, SCREEN.viewerId, SCREEN.spaceId, null)}) AS tree,
+                ${this.sections.columns().join(',\n                ')}
+           ${SCREEN_FROM}`,
+        [page.id, viewer.userId, page.spaceId],
+      );
+      return {
+        rootNodes: this.tree.nodes(page.spaceKey, row.tree),
+        parts: await this.sections.build(viewer, page, held, row),
+      };
+    };
+    const [html, { rootNodes, parts }] = await Promise.all([this.renderBody(viewer, page), screen()]);
     return {
       html,
       breadcrumbs,

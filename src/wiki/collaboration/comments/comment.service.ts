@@ -1,12 +1,11 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { preparedQuery } from '../../../database/prepared-query.js';
 import { UserInputError } from '../../../users/user-input.error.js';
 import { renderStorage } from '../../content/content-renderer.js';
 import { PageEventsService } from '../../pages/page-events.service.js';
 import { PageViewService } from '../../pages/page-view.service.js';
-import type { PageScreenPart } from '../../pages/page-screen.registry.js';
+import { SCREEN, type PageScreenPart } from '../../pages/page-screen.registry.js';
 import type { Page } from '../../pages/page.types.js';
 import type { PageAction } from '../../permissions/permission.service.js';
 import type { Viewer } from '../../permissions/viewer.js';
@@ -25,6 +24,9 @@ interface CommentRow {
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** A CommentRow read through json: its times are text. */
+type CommentJsonRow = Omit<CommentRow, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
 
 interface StoredComment {
   id: string;
@@ -46,15 +48,14 @@ export class CommentService implements PageScreenPart {
     private readonly pageViews: PageViewService,
   ) {}
 
-  async loadPart(viewer: Viewer, page: Page, can: Set<string>): Promise<Record<string, unknown>> {
-    const rows = await preparedQuery<CommentRow>(
-      this.dataSource,
-      `SELECT c.id::text, c.parent_id::text AS "parentId", c.author_id AS "authorId", u.full_name AS "authorName",
-              c.body, c.created_at AS "createdAt", c.updated_at AS "updatedAt"
-         FROM comments c LEFT JOIN users u ON u.id = c.author_id
-        WHERE c.page_id = $1 ORDER BY c.created_at, c.id LIMIT ${MAX_COMMENTS_SHOWN + 1}`,
-      [page.id],
-    );
+  readonly dataSql = `SELECT coalesce(json_agg(x ORDER BY x."createdAt", x.id::bigint), '[]') FROM (
+      SELECT c.id::text, c.parent_id::text AS "parentId", c.author_id AS "authorId", u.full_name AS "authorName",
+             c.body, c.created_at AS "createdAt", c.updated_at AS "updatedAt"
+        FROM comments c LEFT JOIN users u ON u.id = c.author_id
+       WHERE c.page_id = ${SCREEN.pageId} ORDER BY c.created_at, c.id LIMIT ${MAX_COMMENTS_SHOWN + 1}) x`;
+
+  async buildPart(viewer: Viewer, page: Page, can: Set<string>, data: CommentJsonRow[]): Promise<Record<string, unknown>> {
+    const rows: CommentRow[] = data.map((r) => ({ ...r, createdAt: new Date(r.createdAt), updatedAt: new Date(r.updatedAt) }));
     const shown = rows.slice(0, MAX_COMMENTS_SHOWN);
     const ctx = {
       pages: await this.pageViews.resolveLinks(viewer, page, shown.map((r) => r.body)),

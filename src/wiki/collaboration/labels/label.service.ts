@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { preparedQuery } from '../../../database/prepared-query.js';
 import { UserInputError } from '../../../users/user-input.error.js';
-import type { PageScreenPart } from '../../pages/page-screen.registry.js';
+import { SCREEN, type PageScreenPart } from '../../pages/page-screen.registry.js';
 import type { Page } from '../../pages/page.types.js';
 import { pageVisibleSql } from '../../permissions/permission.service.js';
 import type { Viewer } from '../../permissions/viewer.js';
@@ -32,14 +31,13 @@ export class LabelService implements PageScreenPart {
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async loadPart(viewer: Viewer, page: Page, can: Set<string>): Promise<Record<string, unknown>> {
-    const rows = await preparedQuery<{ name: string }>(
-      this.dataSource,
-      `SELECT l.name FROM page_labels pl JOIN labels l ON l.id = pl.label_id WHERE pl.page_id = $1 ORDER BY l.name LIMIT ${MAX_LABELS_PER_PAGE}`,
-      [page.id],
-    );
+  readonly dataSql = `SELECT coalesce(json_agg(x.name ORDER BY x.name), '[]') FROM (
+      SELECT l.name FROM page_labels pl JOIN labels l ON l.id = pl.label_id
+       WHERE pl.page_id = ${SCREEN.pageId} ORDER BY l.name LIMIT ${MAX_LABELS_PER_PAGE}) x`;
+
+  buildPart(viewer: Viewer, page: Page, can: Set<string>, names: string[]): Record<string, unknown> {
     return {
-      labels: rows.map((r) => ({ name: r.name, url: labelUrl(r.name) })),
+      labels: names.map((name) => ({ name, url: labelUrl(name) })),
       canEdit: !!viewer.userId && can.has('edit'),
       action: `/pages/${page.id}/labels`,
     };

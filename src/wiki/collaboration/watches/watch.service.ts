@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { preparedQuery } from '../../../database/prepared-query.js';
-import type { PageScreenPart } from '../../pages/page-screen.registry.js';
+import { SCREEN, type PageScreenPart } from '../../pages/page-screen.registry.js';
 import type { Page } from '../../pages/page.types.js';
 import type { Viewer } from '../../permissions/viewer.js';
 import { pageUrl } from '../../wiki-urls.js';
@@ -17,18 +16,18 @@ export class WatchService implements PageScreenPart {
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async loadPart(viewer: Viewer, page: Page): Promise<Record<string, unknown>> {
+  readonly dataSql = `SELECT json_build_object(
+      'page', EXISTS (SELECT 1 FROM watches WHERE user_id = ${SCREEN.viewerId} AND COALESCE(page_id, 0) = ${SCREEN.pageId}
+                        AND COALESCE(space_id, 0) = 0),
+      'space', EXISTS (SELECT 1 FROM watches WHERE user_id = ${SCREEN.viewerId} AND COALESCE(page_id, 0) = 0
+                         AND COALESCE(space_id, 0) = ${SCREEN.spaceId}))`;
+
+  buildPart(viewer: Viewer, page: Page, _can: Set<string>, watching: { page: boolean; space: boolean }): Record<string, unknown> {
     if (!viewer.userId) return {};
-    const [row] = await preparedQuery<{ page: boolean; space: boolean }>(
-      this.dataSource,
-      `SELECT EXISTS (SELECT 1 FROM watches WHERE user_id = $1 AND COALESCE(page_id, 0) = $2 AND COALESCE(space_id, 0) = 0) AS page,
-              EXISTS (SELECT 1 FROM watches WHERE user_id = $1 AND COALESCE(page_id, 0) = 0 AND COALESCE(space_id, 0) = $3) AS space`,
-      [viewer.userId, page.id, page.spaceId],
-    );
     return {
       signedIn: true,
-      watchingPage: row.page,
-      watchingSpace: row.space,
+      watchingPage: watching.page,
+      watchingSpace: watching.space,
       pageAction: `/pages/${page.id}`,
       spaceAction: `/spaces/${encodeURIComponent(page.spaceKey)}`,
       returnTo: pageUrl(page.spaceKey, page.id, page.title),
