@@ -3,13 +3,16 @@ import type { Viewer } from '../permissions/viewer.js';
 import type { Page } from './page.types.js';
 
 /**
- * Columns of the page screen's query that a part's SQL may read: the page, the viewer (a uuid, null
- * when anonymous) and the page's space.
+ * Columns of the page screen's query (PageViewService.requirePageView) that a part's SQL may read:
+ * the page (bigint), the viewer (uuid, null when anonymous) and the page's space (int).
  */
 export const SCREEN = { pageId: 'screen.page_id', viewerId: 'screen.viewer_id', spaceId: 'screen.space_id' } as const;
 
-/** The page screen's query around the parts' columns; $1 page id, $2 viewer id, $3 space id. */
-export const SCREEN_FROM = `FROM (SELECT $1::bigint AS page_id, $2::uuid AS viewer_id, $3::int AS space_id) screen`;
+const PART_PREFIX = 'part:';
+
+export function isPartColumn(column: string): boolean {
+  return column.startsWith(PART_PREFIX);
+}
 
 /**
  * A section of the page screen owned by another wiki module (comments, labels,
@@ -38,13 +41,13 @@ export class PageScreenRegistry {
 
   /** The select-list entries for the page screen's query: one column per part with data. */
   columns(): string[] {
-    return this.parts.filter((p) => p.dataSql).map((p) => `(${p.dataSql}) AS "part:${p.name}"`);
+    return this.parts.filter((p) => p.dataSql).map((p) => `(${p.dataSql}) AS "${PART_PREFIX}${p.name}"`);
   }
 
   /** Every section, from the row the page screen's query returned. */
   async build(viewer: Viewer, page: Page, can: Set<string>, row: Record<string, unknown>) {
     const built = await Promise.all(
-      this.parts.map(async (p) => [p.name, await p.buildPart(viewer, page, can, row[`part:${p.name}`] ?? null)] as const),
+      this.parts.map(async (p) => [p.name, await p.buildPart(viewer, page, can, row[`${PART_PREFIX}${p.name}`] ?? null)] as const),
     );
     return Object.fromEntries(built);
   }

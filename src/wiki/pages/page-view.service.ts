@@ -6,7 +6,7 @@ import { linkedTitles, renderStorage, type LinkTarget } from '../content/content
 import { pageAccessSql, pageHeld, pageVisibleSql, requirePageAction, type PageAccessRow, type PageAction } from '../permissions/permission.service.js';
 import type { Viewer } from '../permissions/viewer.js';
 import { pageUrl } from '../wiki-urls.js';
-import { PageScreenRegistry, SCREEN, SCREEN_FROM } from './page-screen.registry.js';
+import { PageScreenRegistry, SCREEN, isPartColumn } from './page-screen.registry.js';
 import { PageTreeService, type TreeRow } from './page-tree.service.js';
 import { PAGE_COLUMNS, type Page } from './page.types.js';
 
@@ -21,10 +21,17 @@ export interface PageView {
   createdByName: string;
   updatedByName: string;
   breadcrumbs: { title: string; url: string }[];
+  /** The page screen's data that came with the page: the tree's top level and the sections' columns. */
+  screen: { tree: TreeRow[]; parts: Record<string, unknown> };
 }
 
 type PageViewRow = Page &
-  PageAccessRow & { createdByName: string | null; updatedByName: string | null; crumbs: { id: string; title: string }[] };
+  PageAccessRow & {
+    createdByName: string | null;
+    updatedByName: string | null;
+    crumbs: { id: string; title: string }[];
+    tree: TreeRow[];
+  };
 
 /** Everything the page screen shows, from a bounded number of queries. */
 @Injectable()
@@ -91,9 +98,10 @@ export class PageViewService {
   }
 
   /**
-   * The current page with the viewer's permissions on it, its authors' names and its
-   * breadcrumbs (ancestors from the root down), in one query. 404 when the page is missing, in
-   * the trash, or hidden from the viewer.
+   * The current page with the viewer's permissions on it, its authors' names, its breadcrumbs
+   * (ancestors from the root down), the root of its space's page tree and the data of every
+   * screen section, in one query. 404 when the page is missing, in the trash, or hidden from the
+   * viewer (the sections' data is then thrown away unread).
    */
   async requirePageView(viewer: Viewer, id: string): Promise<PageView> {
     const rows: PageViewRow[] = /^\d{1,18}$/.test(id)
@@ -102,43 +110,37 @@ export class PageViewService {
           `SELECT ${PAGE_COLUMNS}, ${pageAccessSql(viewer, 'p', '$2')},
                   cu.full_name AS "createdByName", uu.full_name AS "updatedByName",
                   (SELECT coalesce(json_agg(json_build_object('id', a.id::text, 'title', a.title) ORDER BY o.n), '[]')
-                     FROM unnest(p.ancestors) WITH ORDINALITY AS o(id, n) JOIN pages a ON a.id = o.id) AS crumbs
+                     FROM unnest(p.ancestors) WITH ORDINALITY AS o(id, n) JOIN pages a ON a.id = o.id) AS crumbs,
+                  (${this.tree.levelJsonSql(viewer, SCREEN.viewerId, SCREEN.spaceId, null)}) AS tree,
+                  ${this.sections.columns().join(',\n                  ')}
              FROM pages p JOIN spaces s ON s.id = p.space_id
              LEFT JOIN users cu ON cu.id = p.created_by LEFT JOIN users uu ON uu.id = p.updated_by
+            CROSS JOIN LATERAL (SELECT p.id AS page_id, $2::uuid AS viewer_id, p.space_id AS space_id) screen
             WHERE p.id = $1 AND p.status = 'current'`,
           [id, viewer.userId],
         )
       : [];
     const held = requirePageAction(pageHeld(viewer, rows[0]), 'view');
-    const { accessVisible: _v, accessEditable: _e, accessHeld: _h, createdByName, updatedByName, crumbs, ...page } = rows[0];
+    const { accessVisible: _v, accessEditable: _e, accessHeld: _h, createdByName, updatedByName, crumbs, tree, ...rest } = rows[0];
+    // What is left is the page's columns and one "part:<name>" column per section.
+    const page = Object.fromEntries(Object.entries(rest).filter(([column]) => !isPartColumn(column))) as unknown as Page;
     return {
       page,
       held,
       createdByName: createdByName ?? 'Unknown',
       updatedByName: updatedByName ?? 'Unknown',
       breadcrumbs: crumbs.map((c) => ({ title: c.title, url: pageUrl(page.spaceKey, c.id, c.title) })),
+      screen: { tree, parts: rest },
     };
   }
 
-  /**
-   * The rendered body, the root of the page tree and every section, from one query (plus the
-   * body's links when it is not cached).
-   */
-  async pageScreen(viewer: Viewer, { page, held, createdByName, updatedByName, breadcrumbs }: PageView) {
-    const screen = async () => {
-      const [row] = await preparedQuery<Record<string, unknown> & { tree: TreeRow[] }>(
-        this.dataSource,
-        `SELECT (${this.tree.levelJsonSql(viewer, SCREEN.viewerId, SCREEN.spaceId, null)}) AS tree,
-                ${this.sections.columns().join(',\n                ')}
-           ${SCREEN_FROM}`,
-        [page.id, viewer.userId, page.spaceId],
-      );
-      return {
-        rootNodes: this.tree.nodes(page.spaceKey, row.tree),
-        parts: await this.sections.build(viewer, page, held, row),
-      };
-    };
-    const [html, { rootNodes, parts }] = await Promise.all([this.renderBody(viewer, page), screen()]);
+  /** The rendered body, the root of the page tree and every section (their data came with the page). */
+  async pageScreen(viewer: Viewer, { page, held, createdByName, updatedByName, breadcrumbs, screen }: PageView) {
+    const [html, parts] = await Promise.all([
+      this.renderBody(viewer, page),
+      this.sections.build(viewer, page, held, screen.parts),
+    ]);
+    const rootNodes = this.tree.nodes(page.spaceKey, screen.tree);
     return {
       html,
       breadcrumbs,
