@@ -2,7 +2,7 @@ import { MARK_END, MARK_START } from './search-highlight.js';
 
 /** SQL fragments for search over `pages p`: text for ts_headline, and where to cut it. */
 
-/** ts_rank_cd weights for {D, C, B, A}: the trigger files body under C, labels under B, title under A. */
+/** ts_rank weights for {D, C, B, A}: the trigger files body under C, labels under B, title under A. */
 export const RANK_WEIGHTS = '{0.05,0.1,0.4,1.0}';
 /** Divide by 1 + log(length), so long pages do not win on repetition alone. */
 export const RANK_NORMALIZATION = 1;

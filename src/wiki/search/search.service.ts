@@ -146,7 +146,7 @@ export class SearchService {
         SELECT p.id FROM pages p WHERE to_tsvector('english', p.title) @@ ${tsquery} AND ${where}
         LIMIT ${TITLE_CANDIDATES}),
       ranked AS MATERIALIZED (
-        SELECT p.id, p.updated_at, ts_rank_cd('${RANK_WEIGHTS}', p.search_vector, ${tsquery}, ${RANK_NORMALIZATION}) AS rank
+        SELECT p.id, p.updated_at, ts_rank('${RANK_WEIGHTS}', p.search_vector, ${tsquery}, ${RANK_NORMALIZATION}) AS rank
           FROM pages p
          WHERE p.id IN (SELECT id FROM recent UNION SELECT id FROM titled)
            -- a title match may still fail the whole query (an -excluded word in the body)
