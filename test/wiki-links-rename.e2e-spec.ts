@@ -6,7 +6,7 @@ import { createUser, loginAs, loginAsAdmin } from './helpers/admin-fixtures.js';
 import { basicAuth } from './helpers/login-fixtures.js';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from './helpers/test-app.js';
 import type { WebSession } from './helpers/web-session.js';
-import { createPage, createSpace, editPage, limitUsersGroup, pageHtml, restrictView } from './helpers/wiki-collab-fixtures.js';
+import { createPage, createSpace, editPage, limitUsersGroup, pageHtml, post, restrictView } from './helpers/wiki-collab-fixtures.js';
 
 const parse = (html: string) => parseDocument(html, { lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: true });
 
@@ -187,5 +187,48 @@ describe('wiki links by title', () => {
 
     expect((await editPage(t, admin, id.delta, await body(id.delta), { title: 'Delta renamed' })).status).toBe(303);
     expect(storedLinks(await body(trashedLinker))).toEqual([[null, 'Delta']]);
+  });
+  it('keeps links working when a page tree moves to another space, both into it and out of it', async () => {
+    await createSpace(t, admin, 'OPS', 'Operations');
+    const runbook = await createPage(admin, 'DOC', 'Runbook', `<p>${link('Runbook steps')} and ${link('Alpha')}, ${link('Delta renamed', 'DOC')}</p>`);
+    const steps = await createPage(admin, 'DOC', 'Runbook steps', `<p>Back to ${link('Runbook')}.</p>`, runbook);
+    const fromDoc = await createPage(admin, 'DOC', 'Golf', `<p>${link('Runbook')}, ${link('Runbook steps', 'DOC')}, ${link('Alpha')}</p>`);
+    const fromEng = await createPage(admin, 'ENG', 'Hotel', `<p>${link('Runbook', 'DOC')} and ${link('Runbook')}</p>`);
+    const engBefore = await body(fromEng);
+
+    const res = await post(admin, `/spaces/DOC/pages/${runbook}/move-form`, { spaceKey: 'OPS', parentTitle: '', position: 'last' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/spaces/OPS/pages/${runbook}/runbook`);
+
+    // Inside the moved tree: links between moved pages stay as written; links to pages left in DOC now name DOC.
+    expect(storedLinks(await body(runbook))).toEqual([
+      [null, 'Runbook steps'],
+      ['DOC', 'Alpha'],
+      ['DOC', 'Delta renamed'],
+    ]);
+    expect(storedLinks(await body(steps))).toEqual([[null, 'Runbook']]);
+    // Outside: links that reached the moved pages through DOC now name OPS; others are untouched.
+    expect(storedLinks(await body(fromDoc))).toEqual([
+      ['OPS', 'Runbook'],
+      ['OPS', 'Runbook steps'],
+      [null, 'Alpha'],
+    ]);
+    // "Runbook" without a key in ENG meant an ENG page (there is none): it stays as it was.
+    expect(storedLinks(await body(fromEng))).toEqual([
+      ['OPS', 'Runbook'],
+      [null, 'Runbook'],
+    ]);
+    expect(await body(fromEng)).not.toBe(engBefore);
+
+    const runbookUrl = `/spaces/OPS/pages/${runbook}/runbook`;
+    const stepsUrl = `/spaces/OPS/pages/${steps}/runbook-steps`;
+    expect(renderedLinks(await pageHtml(admin, fromDoc)).map((l) => l.href)).toEqual([runbookUrl, stepsUrl, `/spaces/DOC/pages/${id.alpha}/alpha`]);
+    expect(renderedLinks(await pageHtml(admin, runbook)).map((l) => l.href)).toEqual([
+      stepsUrl,
+      `/spaces/DOC/pages/${id.alpha}/alpha`,
+      `/spaces/DOC/pages/${id.delta}/delta-renamed`,
+    ]);
+    expect(renderedLinks(await pageHtml(admin, steps)).map((l) => l.href)).toEqual([runbookUrl]);
+    expect(renderedLinks(await pageHtml(admin, fromEng)).map((l) => l.href)).toEqual([runbookUrl, null]);
   });
 });

@@ -7,6 +7,7 @@ import { PageEventsService } from './pages/page-events.service.js';
 import { PageMoveController } from './pages/page-move.controller.js';
 import { PageMoveService } from './pages/page-move.service.js';
 import { PageScreenRegistry } from './pages/page-screen.registry.js';
+import { PageLinksService } from './pages/page-links.service.js';
 import { PageTreeService } from './pages/page-tree.service.js';
 import { PageViewService } from './pages/page-view.service.js';
 import { PageController } from './pages/page.controller.js';
@@ -21,7 +22,7 @@ import { SpaceService } from './spaces/space.service.js';
 /** Spaces, pages, versions, permissions: the wiki itself. */
 @Module({
   controllers: [SpaceController, PageMoveController, PageController, LegacyLinksController, PermissionsController, AuditAdminController],
-  providers: [AuditQueryService, PageMoveService, PageRestrictionsService, SpacePermissionsService, AuditService, PageEventsService, PageScreenRegistry, PageService, PageTreeService, PageViewService, PermissionService, SpaceService],
+  providers: [AuditQueryService, PageMoveService, PageRestrictionsService, SpacePermissionsService, AuditService, PageEventsService, PageLinksService, PageScreenRegistry, PageService, PageTreeService, PageViewService, PermissionService, SpaceService],
   exports: [AuditService, PageEventsService, PageScreenRegistry, PageService, PageTreeService, PageViewService, PermissionService, SpaceService],
 })
 export class WikiModule {}

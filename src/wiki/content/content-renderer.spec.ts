@@ -1,4 +1,5 @@
-import { linkedTitles, renderStorage, type RenderContext } from './content-renderer.js';
+import { renderStorage, type RenderContext } from './content-renderer.js';
+import { linkedTitles } from './page-links.js';
 
 function ctx(overrides: Partial<RenderContext> = {}): RenderContext {
   return {

@@ -55,45 +55,6 @@ function replace(node: Element, replacement: ChildNode | ChildNode[]): void {
   for (const item of list) item.parent = parent;
 }
 
-/** Page titles linked from a body, as RenderContext.pages keys. */
-export function linkedTitles(storage: string): { title: string; spaceKey: string | null }[] {
-  const doc = parse(storage);
-  return findAll((e) => e.name === 'ri:page', doc.children).map((e) => ({
-    title: e.attribs['ri:content-title'] ?? '',
-    spaceKey: e.attribs['ri:space-key'] ?? null,
-  }));
-}
-
-/** Escapes an attribute value as the storage sanitiser writes it. */
-function attributeValue(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-/**
- * The body with each page link that resolves to `target` (as links resolve: the link's
- * space key or the body's own, the title in any case) renamed to `newTitle`, or null when
- * none does. Only those ri:page tags change; the rest of the body stays as it was.
- */
-export function renameLinks(storage: string, ownSpaceKey: string, target: { spaceKey: string; title: string }, newTitle: string): string | null {
-  const doc = parseDocument(storage, { lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: true, withStartIndices: true, withEndIndices: true });
-  const links = findAll(
-    (e) =>
-      e.name === 'ri:page' &&
-      (e.attribs['ri:space-key'] || ownSpaceKey).toUpperCase() === target.spaceKey.toUpperCase() &&
-      (e.attribs['ri:content-title'] ?? '').toLowerCase() === target.title.toLowerCase(),
-    doc.children,
-  );
-  if (!links.length) return null;
-  let out = '';
-  let at = 0;
-  for (const link of links) {
-    const tag = storage.slice(link.startIndex!, link.endIndex! + 1);
-    out += storage.slice(at, link.startIndex!) + tag.replace(/(\sri:content-title=)("[^"]*"|'[^']*')/i, (_m, name: string) => `${name}"${attributeValue(newTitle)}"`);
-    at = link.endIndex! + 1;
-  }
-  return out + storage.slice(at);
-}
-
 /**
  * Storage format → view HTML: page links resolved by title, attachment images, panels,
  * code blocks, task lists, "Table of contents" and "Children display". Sanitised on the

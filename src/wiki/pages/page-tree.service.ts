@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { PermissionService, pageVisibleSql } from '../permissions/permission.service.js';
 import type { Viewer } from '../permissions/viewer.js';
 import { pageUrl } from '../wiki-urls.js';
+import { PageLinksService } from './page-links.service.js';
 import { PageService } from './page.service.js';
 import type { Page } from './page.types.js';
 
@@ -34,6 +35,7 @@ export class PageTreeService {
     private readonly pages: PageService,
     private readonly permissions: PermissionService,
     private readonly audit: AuditService,
+    private readonly links: PageLinksService,
   ) {}
 
   /** One level of the tree, filtered by permission in SQL; one query whatever the size. */
@@ -110,6 +112,10 @@ export class PageTreeService {
         [id, ancestors, target.spaceId],
       );
       await this.placeAmongSiblings(tx, id, target.spaceId, target.parentId, target.position);
+      if (target.spaceId !== page.spaceId) {
+        const [to]: { key: string }[] = await tx.query(`SELECT key FROM spaces WHERE id = $1`, [target.spaceId]);
+        await this.links.relinkMovedTree(tx, id, { id: page.spaceId, key: page.spaceKey }, to);
+      }
       await this.audit.record(
         { actorId: viewer.userId, action: 'page.moved', spaceId: target.spaceId, pageId: id, summary: `Moved "${page.title}"`, details: { from: { spaceId: page.spaceId, parentId: page.parentId }, to: target } },
         tx,

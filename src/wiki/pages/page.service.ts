@@ -3,11 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { UserInputError } from '../../users/user-input.error.js';
 import { AuditService } from '../audit/audit.service.js';
-import { renameLinks } from '../content/content-renderer.js';
 import { sanitizeStorage } from '../content/storage-sanitizer.js';
 import { PermissionService } from '../permissions/permission.service.js';
 import type { Viewer } from '../permissions/viewer.js';
 import { PageEventsService } from './page-events.service.js';
+import { PageLinksService } from './page-links.service.js';
 import { SELECT_PAGE, VersionConflictError, type Page } from './page.types.js';
 
 export const MAX_TITLE = 255;
@@ -37,6 +37,7 @@ export class PageService {
     private readonly permissions: PermissionService,
     private readonly audit: AuditService,
     private readonly events: PageEventsService,
+    private readonly links: PageLinksService,
   ) {}
 
   async findPage(id: string | number, manager: EntityManager = this.dataSource.manager): Promise<Page | null> {
@@ -135,7 +136,7 @@ export class PageService {
       }
       await this.insertVersion(tx, id, viewer.userId, comment, minor);
       await tx.query(`DELETE FROM page_drafts WHERE user_id = $1 AND page_id = $2`, [viewer.userId, id]);
-      if (title !== page.title) await this.rewriteTitleLinks(tx, page.spaceId, page.spaceKey, page.title, title);
+      if (title !== page.title) await this.links.renameTitle(tx, { id: page.spaceId, key: page.spaceKey }, page.title, title);
       await this.audit.record(
         {
           actorId: viewer.userId,
@@ -227,32 +228,6 @@ export class PageService {
        SELECT id, version, title, body, $2, $3, $4 FROM pages WHERE id = $1`,
       [pageId, authorId, comment, minor],
     );
-  }
-
-  /**
-   * Links by title survive renames: links to the old title in this space, from any space,
-   * are rewritten to the new one, as Confluence does. SQL only narrows the candidates (and
-   * locks them against a concurrent save); the parser decides which links name this page,
-   * so a same-titled page in another space and prose that looks like a link stay as they are.
-   */
-  private async rewriteTitleLinks(tx: EntityManager, spaceId: number, spaceKey: string, oldTitle: string, newTitle: string) {
-    const attr = (t: string) => t.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-    const candidates: { id: string; spaceKey: string; body: string }[] = await tx.query(
-      `SELECT p.id::text, s.key AS "spaceKey", p.body FROM pages p JOIN spaces s ON s.id = p.space_id
-        WHERE p.status = 'current' AND strpos(lower(p.body), lower($3)) > 0
-          AND (p.space_id = $1 OR strpos(p.body, 'ri:space-key="' || $2 || '"') > 0)
-        ORDER BY p.id FOR UPDATE OF p`,
-      [spaceId, spaceKey, `ri:content-title="${attr(oldTitle)}"`],
-    );
-    const rewritten = candidates.flatMap((c) => {
-      const body = renameLinks(c.body, c.spaceKey, { spaceKey, title: oldTitle }, newTitle);
-      return body === null ? [] : [{ id: c.id, body }];
-    });
-    if (!rewritten.length) return;
-    await tx.query(`UPDATE pages p SET body = r.body FROM unnest($1::bigint[], $2::text[]) AS r(id, body) WHERE p.id = r.id`, [
-      rewritten.map((r) => r.id),
-      rewritten.map((r) => r.body),
-    ]);
   }
 
   private async inTransaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
