@@ -181,6 +181,36 @@ describe('watching pages and spaces, in-app notifications', () => {
     expect(html).toContain('“Fresh page”');
     expect(unreadCount(html)).toBe('2');
   });
+
+  it('notifies on a move to a new parent or space and on a restore from the trash, not on a new place among siblings', async () => {
+    await createSpace(t, admin, 'MOVES', 'Moves');
+    const parentA = await createPage(admin, 'MOVES', 'Parent A');
+    await createPage(admin, 'MOVES', 'Parent B');
+    const mover = await createPage(admin, 'MOVES', 'Mover', '<p>Text</p>', parentA);
+    await createPage(admin, 'MOVES', 'Sibling', '<p>Text</p>', parentA);
+    await post(s.bob, `/pages/${mover}/watch`);
+    await post(s.carol, '/spaces/MOVES/watch');
+    const before = await notifications(t);
+
+    expect((await post(admin, `/spaces/MOVES/pages/${mover}/reorder`, { position: 'last' })).status).toBe(303);
+    expect(await notifications(t)).toEqual(before);
+
+    const moved = await post(admin, `/spaces/MOVES/pages/${mover}/move-form`, { spaceKey: 'MOVES', parentTitle: 'Parent B', position: 'last' });
+    expect(moved.status).toBe(303);
+    expect((await post(admin, `/spaces/MOVES/pages/${mover}/delete`)).status).toBe(303);
+    expect((await post(admin, `/spaces/MOVES/trash/${mover}/restore`)).status).toBe(303);
+    expect((await notifications(t)).slice(before.length)).toEqual([
+      'bob:moved:Mover:admin',
+      'carol:moved:Mover:admin',
+      'bob:trashed:Mover:admin',
+      'carol:trashed:Mover:admin',
+      'bob:restored:Mover:admin',
+      'carol:restored:Mover:admin',
+    ]);
+    const list = (await s.bob.agent.get('/notifications').expect(200)).text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(list).toContain('Administrator moved Mover in Moves');
+    expect(list).toContain('Administrator restored from the trash Mover in Moves');
+  });
 });
 
 describe('notification emails', () => {

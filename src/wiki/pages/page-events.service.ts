@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-export type PageEventKind = 'created' | 'updated' | 'commented' | 'trashed';
+export type PageEventKind = 'created' | 'updated' | 'commented' | 'trashed' | 'moved' | 'restored';
 
 /** Something happened to a page, already committed. */
 export interface PageEvent {

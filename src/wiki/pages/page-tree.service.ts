@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { PermissionService, pageVisibleSql } from '../permissions/permission.service.js';
 import type { Viewer } from '../permissions/viewer.js';
 import { pageUrl } from '../wiki-urls.js';
+import { PageEventsService } from './page-events.service.js';
 import { PageLinksService } from './page-links.service.js';
 import { PageService } from './page.service.js';
 import type { Page } from './page.types.js';
@@ -36,6 +37,7 @@ export class PageTreeService {
     private readonly permissions: PermissionService,
     private readonly audit: AuditService,
     private readonly links: PageLinksService,
+    private readonly events: PageEventsService,
   ) {}
 
   /** One level of the tree, filtered by permission in SQL; one query whatever the size. */
@@ -121,6 +123,10 @@ export class PageTreeService {
         tx,
       );
     });
+    // A new place among the same siblings is not news for watchers; a new parent or space is.
+    if (target.spaceId !== page.spaceId || target.parentId !== page.parentId) {
+      await this.events.emit({ kind: 'moved', pageId: id, actorId: viewer.userId });
+    }
     return (await this.pages.findPage(id))!;
   }
 

@@ -203,6 +203,7 @@ export class PageService {
       );
       await this.audit.record({ actorId: viewer.userId, action: 'page.restored', spaceId: page.spaceId, pageId: id, summary: `Restored "${page.title}"` }, tx);
     });
+    await this.events.emit({ kind: 'restored', pageId: id, actorId: viewer.userId });
     return (await this.findPage(id))!;
   }
 

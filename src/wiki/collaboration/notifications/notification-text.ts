@@ -5,6 +5,8 @@ const VERBS: Record<PageEventKind, string> = {
   updated: 'edited',
   commented: 'commented on',
   trashed: 'moved to the trash',
+  moved: 'moved',
+  restored: 'restored from the trash',
 };
 
 /** "Jane Doe edited" — the start of every notification line and email subject. */
