@@ -14,6 +14,7 @@ import { projectRoot } from './config/project-root.js';
 import { APP_SECRETS, type AppSecrets } from './sessions/app-secrets.js';
 import { sessionCookieName } from './sessions/session-cookie.js';
 import { SessionStoreProvider } from './sessions/session-store.provider.js';
+import { SAML_PATH } from './sso/identity-provider.js';
 import { samlBodyParsers } from './sso/saml-body.middleware.js';
 
 const SESSION_MAX_AGE_MS = 12 * 60 * 60 * 1000;
@@ -80,16 +81,20 @@ export function configureApp(app: NestExpressApplication): void {
   app.useBodyParser('urlencoded', { extended: false, limit: '100kb' });
   app.useBodyParser('json', { limit: '1mb' });
   app.use(cookieParser());
-  app.use(
-    session({
-      store: app.get(SessionStoreProvider).store,
-      secret: secrets.sessionSecret,
-      name: sessionCookieName(config),
-      resave: false,
-      saveUninitialized: false,
-      rolling: false,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: SESSION_MAX_AGE_MS, path: '/' },
-    }),
+  const sessions = session({
+    store: app.get(SessionStoreProvider).store,
+    secret: secrets.sessionSecret,
+    name: sessionCookieName(config),
+    resave: false,
+    saveUninitialized: false,
+    rolling: false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: SESSION_MAX_AGE_MS, path: '/' },
+  });
+  // The Sign-on URL and the SP metadata neither read nor write a session (RelayState carries the
+  // page wanted): without the middleware a SAML redirect mints no session ID it would throw away.
+  const stateless = new RegExp(`^${SAML_PATH.replace(/\./g, '\\.')}/[^/]+/(login|metadata)$`);
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    req.method === 'GET' && stateless.test(req.path) ? next() : sessions(req, res, next),
   );
   // Values every page template needs: a CSRF token for its forms and a one-time message.
   app.use((req: Request, res: Response, next: NextFunction) => {
