@@ -110,7 +110,10 @@ describe('wiki comments: threads, permissions, validation, sanitising', () => {
     const [edited] = await comments();
     expect(edited.body).toBe('<p>First question, rephrased.</p>');
     expect(edited.updatedAt.getTime()).toBeGreaterThan(root.updatedAt.getTime());
-    expect(await pageHtml(alice, pageId)).toContain('(edited)');
+    const shown = await pageHtml(alice, pageId);
+    expect(shown).toContain('(edited)');
+    // The page was viewed before the edit: the new text shows, not a kept rendering of the old.
+    expect(shown).toContain('First question, rephrased.');
 
     const emptied = await post(alice, `/pages/${pageId}/comments/${root.id}`, { body: '   ' });
     expect(emptied.status).toBe(400);

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { preparedQuery } from '../../database/prepared-query.js';
 import { renderStorage, type LinkTarget } from '../content/content-renderer.js';
 import { linkedTitles } from '../content/page-links.js';
+import { RenderCache, rendersAlikeForEveryone } from '../content/render-cache.js';
 import { pageAccessSql, pageHeld, pageVisibleSql, requirePageAction, type PageAccessRow, type PageAction } from '../permissions/permission.service.js';
 import type { Viewer } from '../permissions/viewer.js';
 import { pageUrl } from '../wiki-urls.js';
@@ -13,7 +14,7 @@ import { PAGE_COLUMNS, type Page } from './page.types.js';
 
 /** Rendered bodies kept per process; keyed by page version, so every process agrees. */
 const RENDER_CACHE_ENTRIES = 500;
-const RENDER_CACHE_MAX_BODY = 256 * 1024;
+const RENDER_CACHE_MAX_HTML = 256 * 1024;
 
 /** A page as its screen shows it: what the viewer may do on it, who wrote it, where it sits. */
 export interface PageView {
@@ -37,7 +38,7 @@ type PageViewRow = Page &
 /** Everything the page screen shows, from a bounded number of queries. */
 @Injectable()
 export class PageViewService {
-  private readonly rendered = new Map<string, string>();
+  private readonly rendered = new RenderCache(RENDER_CACHE_ENTRIES, RENDER_CACHE_MAX_HTML);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -47,20 +48,11 @@ export class PageViewService {
 
   /** Renders a body: its links resolved in one query, "Children display" from the tree. */
   async renderBody(viewer: Viewer, page: Page, body = page.body): Promise<string> {
-    // Without page links or "Children display" the output is the same for every viewer.
-    const viewerIndependent = !body.includes('ri:page') && !body.includes('ac:name="children"');
-    const key = viewerIndependent && body === page.body && body.length <= RENDER_CACHE_MAX_BODY ? `${page.id}:${page.version}` : null;
+    const key = body === page.body && rendersAlikeForEveryone(body) ? `${page.id}:${page.version}` : null;
     const hit = key ? this.rendered.get(key) : undefined;
-    if (key && hit !== undefined) {
-      this.rendered.delete(key);
-      this.rendered.set(key, hit);
-      return hit;
-    }
+    if (hit !== undefined) return hit;
     const html = await this.renderFresh(viewer, page, body);
-    if (key) {
-      this.rendered.set(key, html);
-      if (this.rendered.size > RENDER_CACHE_ENTRIES) this.rendered.delete(this.rendered.keys().next().value!);
-    }
+    if (key) this.rendered.set(key, html);
     return html;
   }
 

@@ -2,7 +2,8 @@ import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/commo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { UserInputError } from '../../../users/user-input.error.js';
-import { renderStorage } from '../../content/content-renderer.js';
+import { renderStorage, type RenderContext } from '../../content/content-renderer.js';
+import { RenderCache, rendersAlikeForEveryone } from '../../content/render-cache.js';
 import { PageEventsService } from '../../pages/page-events.service.js';
 import { PageViewService } from '../../pages/page-view.service.js';
 import { SCREEN, type PageScreenPart } from '../../pages/page-screen.registry.js';
@@ -14,6 +15,9 @@ import { commentStorage, threadComments } from './comment-rules.js';
 
 /** The page screen shows at most this many comments, all from one query. */
 export const MAX_COMMENTS_SHOWN = 500;
+/** Rendered comments kept per process (a few kB each). */
+const RENDER_CACHE_ENTRIES = 5000;
+const RENDER_CACHE_MAX_HTML = 64 * 1024;
 
 interface CommentRow {
   id: string;
@@ -41,6 +45,7 @@ const ID = /^\d{1,18}$/;
 @Injectable()
 export class CommentService implements PageScreenPart {
   readonly name = 'comments';
+  private readonly rendered = new RenderCache(RENDER_CACHE_ENTRIES, RENDER_CACHE_MAX_HTML);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -77,7 +82,7 @@ export class CommentService implements PageScreenPart {
           authorName: c.authorName ?? 'Unknown user',
           createdAt: c.createdAt,
           edited: c.updatedAt.getTime() > c.createdAt.getTime(),
-          html: renderStorage(c.body, ctx),
+          html: this.renderComment(c, ctx),
           // The source only goes to the author, for the edit form.
           body: own ? c.body : undefined,
           canEdit: own,
@@ -85,6 +90,16 @@ export class CommentService implements PageScreenPart {
         };
       }),
     };
+  }
+
+  /** A comment's HTML; kept per process until the comment is edited, unless it has page links. */
+  private renderComment(comment: CommentRow, ctx: RenderContext): string {
+    const key = rendersAlikeForEveryone(comment.body) ? `${comment.id}:${comment.updatedAt.getTime()}` : null;
+    const hit = key ? this.rendered.get(key) : undefined;
+    if (hit !== undefined) return hit;
+    const html = renderStorage(comment.body, ctx);
+    if (key) this.rendered.set(key, html);
+    return html;
   }
 
   async addComment(viewer: Viewer, page: Page, input: { body?: unknown; parentId?: unknown }): Promise<string> {
