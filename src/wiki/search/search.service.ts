@@ -138,20 +138,22 @@ export class SearchService {
         JOIN pages p ON p.id = r.id
         JOIN spaces s ON s.id = p.space_id
         CROSS JOIN words`;
-    // Each candidate is ranked in the pass that finds it (its tsvector is read once, and not
-    // fetched again by id); a page found by both passes ranks the same in each, so UNION keeps one.
-    const rank = `ts_rank('${RANK_WEIGHTS}', p.search_vector, ${tsquery}, ${RANK_NORMALIZATION})`;
+    // The candidate passes find row addresses, not tsvectors (a pass may sort every match); the
+    // candidates are then ranked by fetching each row once by address, with no index lookup.
     const sql = `
       WITH recent AS MATERIALIZED (
-        SELECT p.id, p.updated_at, ${rank} AS rank FROM pages p WHERE p.search_vector @@ ${matchQuery} AND ${where}
+        SELECT p.ctid AS row_address FROM pages p WHERE p.search_vector @@ ${matchQuery} AND ${where}
         ORDER BY p.updated_at DESC LIMIT ${RANKED_CANDIDATES}),
       titled AS MATERIALIZED (
-        SELECT p.id, p.updated_at, ${rank} AS rank FROM pages p
+        SELECT p.ctid AS row_address FROM pages p
          WHERE to_tsvector('english', p.title) @@ ${tsquery}
            -- a title match may still fail the whole query (an -excluded word in the body)
            AND p.search_vector @@ ${matchQuery} AND ${where}
          LIMIT ${TITLE_CANDIDATES}),
-      ranked AS MATERIALIZED (SELECT * FROM recent UNION SELECT * FROM titled),
+      ranked AS MATERIALIZED (
+        SELECT p.id, p.updated_at, ts_rank('${RANK_WEIGHTS}', p.search_vector, ${tsquery}, ${RANK_NORMALIZATION}) AS rank
+          FROM (SELECT row_address FROM recent UNION SELECT row_address FROM titled) c
+          JOIN pages p ON p.ctid = c.row_address),
       words AS (${queryWordsSql(tsquery)})
       ${withTotals('(SELECT count(*) FROM ranked)', `(SELECT count(*) FROM recent) >= ${RANKED_CANDIDATES}`, hits, 'h.rank DESC, h."updatedAt" DESC, h.id DESC')}`;
     return this.dataSource.query(sql, params.values);
