@@ -190,9 +190,13 @@ describe('wiki links by title', () => {
   });
   it('keeps links working when a page tree moves to another space, both into it and out of it', async () => {
     await createSpace(t, admin, 'OPS', 'Operations');
-    const runbook = await createPage(admin, 'DOC', 'Runbook', `<p>${link('Runbook steps')} and ${link('Alpha')}, ${link('Delta renamed', 'DOC')}</p>`);
+    const runbook = await createPage(admin, 'DOC', 'Runbook', `<p>${link('Runbook steps')} and ${link('Alpha')}, ${link('Delta renamed', 'DOC')}, ${link('Kilo')}</p>`);
     const steps = await createPage(admin, 'DOC', 'Runbook steps', `<p>Back to ${link('Runbook')}.</p>`, runbook);
-    const fromDoc = await createPage(admin, 'DOC', 'Golf', `<p>${link('Runbook')}, ${link('Runbook steps', 'DOC')}, ${link('Alpha')}</p>`);
+    // A trashed page in the moved tree shares its title with a current page that stays in DOC.
+    const trashedKilo = await createPage(admin, 'DOC', 'Kilo', '<p>Old.</p>', runbook);
+    expect((await post(admin, `/spaces/DOC/pages/${trashedKilo}/delete`)).status).toBe(303);
+    const kilo = await createPage(admin, 'DOC', 'Kilo', '<p>Current.</p>');
+    const fromDoc = await createPage(admin, 'DOC', 'Golf', `<p>${link('Runbook')}, ${link('Runbook steps', 'DOC')}, ${link('Alpha')}, ${link('Kilo')}</p>`);
     const fromEng = await createPage(admin, 'ENG', 'Hotel', `<p>${link('Runbook', 'DOC')} and ${link('Runbook')}</p>`);
     const engBefore = await body(fromEng);
 
@@ -205,6 +209,7 @@ describe('wiki links by title', () => {
       [null, 'Runbook steps'],
       ['DOC', 'Alpha'],
       ['DOC', 'Delta renamed'],
+      ['DOC', 'Kilo'],
     ]);
     expect(storedLinks(await body(steps))).toEqual([[null, 'Runbook']]);
     // Outside: links that reached the moved pages through DOC now name OPS; others are untouched.
@@ -212,6 +217,7 @@ describe('wiki links by title', () => {
       ['OPS', 'Runbook'],
       ['OPS', 'Runbook steps'],
       [null, 'Alpha'],
+      [null, 'Kilo'],
     ]);
     // "Runbook" without a key in ENG meant an ENG page (there is none): it stays as it was.
     expect(storedLinks(await body(fromEng))).toEqual([
@@ -222,11 +228,13 @@ describe('wiki links by title', () => {
 
     const runbookUrl = `/spaces/OPS/pages/${runbook}/runbook`;
     const stepsUrl = `/spaces/OPS/pages/${steps}/runbook-steps`;
-    expect(renderedLinks(await pageHtml(admin, fromDoc)).map((l) => l.href)).toEqual([runbookUrl, stepsUrl, `/spaces/DOC/pages/${id.alpha}/alpha`]);
+    const kiloUrl = `/spaces/DOC/pages/${kilo}/kilo`;
+    expect(renderedLinks(await pageHtml(admin, fromDoc)).map((l) => l.href)).toEqual([runbookUrl, stepsUrl, `/spaces/DOC/pages/${id.alpha}/alpha`, kiloUrl]);
     expect(renderedLinks(await pageHtml(admin, runbook)).map((l) => l.href)).toEqual([
       stepsUrl,
       `/spaces/DOC/pages/${id.alpha}/alpha`,
       `/spaces/DOC/pages/${id.delta}/delta-renamed`,
+      kiloUrl,
     ]);
     expect(renderedLinks(await pageHtml(admin, steps)).map((l) => l.href)).toEqual([runbookUrl]);
     expect(renderedLinks(await pageHtml(admin, fromEng)).map((l) => l.href)).toEqual([runbookUrl, null]);

@@ -25,7 +25,7 @@ export function linkedTitles(storage: string): PageLinkRef[] {
 /**
  * The body with some page links changed, or null when `change` changes none. `change` sees each
  * link as written and returns the new space key and/or title, or null to leave it. Only those
- * ri:page tags are rewritten; every other character of the body stays as it was.
+ * ri:page tags are rewritten (as self-closing tags); every other character of the body stays as it was.
  */
 export function rewritePageLinks(
   storage: string,
@@ -43,16 +43,15 @@ export function rewritePageLinks(
   for (const link of findAll((e) => e.name === 'ri:page', doc.children)) {
     const to = change({ spaceKey: link.attribs['ri:space-key'] || null, title: link.attribs['ri:content-title'] ?? '' });
     if (!to) continue;
-    let tag = storage.slice(link.startIndex!, link.endIndex! + 1);
-    if (to.title !== undefined) {
-      tag = tag.replace(/(\sri:content-title=)("[^"]*"|'[^']*')/i, (_m, name: string) => `${name}"${attributeValue(to.title!)}"`);
-    }
-    if (to.spaceKey !== undefined) {
-      const key = `ri:space-key="${attributeValue(to.spaceKey)}"`;
-      tag = /\sri:space-key=/i.test(tag)
-        ? tag.replace(/(\s)ri:space-key=("[^"]*"|'[^']*')/i, (_m, space: string) => `${space}${key}`)
-        : tag.replace(/^<ri:page/i, (start) => `${start} ${key}`);
-    }
+    // The tag is written anew from its parsed attributes, so no value can be mistaken for another.
+    const attribs: Record<string, string> = {};
+    if (to.spaceKey !== undefined && !('ri:space-key' in link.attribs)) attribs['ri:space-key'] = to.spaceKey;
+    for (const [name, value] of Object.entries(link.attribs)) attribs[name] = value;
+    if (to.spaceKey !== undefined) attribs['ri:space-key'] = to.spaceKey;
+    if (to.title !== undefined) attribs['ri:content-title'] = to.title;
+    const tag = `<ri:page${Object.entries(attribs)
+      .map(([name, value]) => ` ${name}="${attributeValue(value)}"`)
+      .join('')} />`;
     out += storage.slice(at, link.startIndex!) + tag;
     at = link.endIndex! + 1;
   }

@@ -7,17 +7,17 @@ export function rendersAlikeForEveryone(storage: string): boolean {
 }
 
 /**
- * Rendered HTML kept per process, the least recently used dropped first. Keys name the version of
- * what was rendered (a page version, a comment's last edit), so a change is never served stale and
- * every process agrees.
+ * Rendered HTML kept per process, the least recently used dropped first, within a budget of
+ * characters in all (so large renderings cannot crowd the heap). Keys name the version of what was
+ * rendered (a page version, a comment's last edit), so a change is never served stale and every
+ * process agrees.
  */
 export class RenderCache {
   private readonly entries = new Map<string, string>();
+  private chars = 0;
 
-  constructor(
-    private readonly maxEntries: number,
-    private readonly maxChars: number,
-  ) {}
+  /** `maxChars`: for all entries together; one rendering above an eighth of it is not kept. */
+  constructor(private readonly maxChars: number) {}
 
   get(key: string): string | undefined {
     const html = this.entries.get(key);
@@ -29,8 +29,16 @@ export class RenderCache {
   }
 
   set(key: string, html: string): void {
-    if (html.length > this.maxChars) return;
+    if (html.length > this.maxChars / 8) return;
+    const old = this.entries.get(key);
+    if (old !== undefined) this.chars -= old.length;
+    this.entries.delete(key);
     this.entries.set(key, html);
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.chars += html.length;
+    for (const [oldest, dropped] of this.entries) {
+      if (this.chars <= this.maxChars) break;
+      this.entries.delete(oldest);
+      this.chars -= dropped.length;
+    }
   }
 }

@@ -23,7 +23,7 @@ export class PageLinksService {
     const candidates = await this.candidates(tx, `p.space_id = $1 OR strpos(p.body, 'ri:space-key="' || $2 || '"') > 0`, [
       space.id,
       space.key,
-      [titleAttribute(oldTitle).toLowerCase()],
+      [titleAttribute(oldTitle)],
     ]);
     await this.save(
       tx,
@@ -41,20 +41,23 @@ export class PageLinksService {
       `SELECT id::text, title, body, status FROM pages WHERE id = $1 OR ancestors @> ARRAY[$1::bigint] ORDER BY id FOR UPDATE`,
       [rootId],
     );
-    const movedTitles = new Set(moved.map((m) => m.title.toLowerCase()));
+    // Titles are unique among current pages only: a trashed page in the moved tree may share its
+    // title with a current page left behind, which links by that title still mean.
+    const current = moved.filter((m) => m.status === 'current');
+    const movedTitles = new Set(current.map((m) => m.title.toLowerCase()));
     const reachedMoved = (link: PageLinkRef, ownKey: string) =>
       sameKey(link.spaceKey ?? ownKey, from.key) && movedTitles.has(link.title.toLowerCase());
 
     const others = await this.candidates(
       tx,
       `NOT (p.id = $4 OR p.ancestors @> ARRAY[$4::bigint]) AND (p.space_id = $1 OR strpos(p.body, 'ri:space-key="' || $2 || '"') > 0)`,
-      [from.id, from.key, moved.map((m) => titleAttribute(m.title).toLowerCase()), rootId],
+      [from.id, from.key, current.map((m) => titleAttribute(m.title)), rootId],
     );
     const rewritten = others.map((c) => ({
       id: c.id,
       body: rewritePageLinks(c.body, (link) => (reachedMoved(link, c.spaceKey) ? { spaceKey: to.key } : null)),
     }));
-    for (const page of moved.filter((m) => m.status === 'current' && m.body.includes('ri:page'))) {
+    for (const page of current.filter((m) => m.body.includes('ri:page'))) {
       const body = rewritePageLinks(page.body, (link) => {
         if (!sameKey(link.spaceKey ?? from.key, from.key)) return null;
         if (movedTitles.has(link.title.toLowerCase())) return link.spaceKey ? { spaceKey: to.key } : null;
@@ -65,12 +68,12 @@ export class PageLinksService {
     await this.save(tx, rewritten);
   }
 
-  /** Current pages matching `where` whose body holds one of `$3` (lower-case title attributes), locked. */
+  /** Current pages matching `where` whose body holds one of `$3` (title attributes, in any case), locked. */
   private candidates(tx: EntityManager, where: string, params: unknown[]): Promise<{ id: string; spaceKey: string; body: string }[]> {
     return tx.query(
       `SELECT p.id::text, s.key AS "spaceKey", p.body FROM pages p JOIN spaces s ON s.id = p.space_id
         WHERE p.status = 'current' AND (${where})
-          AND EXISTS (SELECT 1 FROM unnest($3::text[]) AS t(attr) WHERE strpos(lower(p.body), t.attr) > 0)
+          AND EXISTS (SELECT 1 FROM unnest($3::text[]) AS t(attr) WHERE strpos(lower(p.body), lower(t.attr)) > 0)
         ORDER BY p.id FOR UPDATE OF p`,
       params,
     );

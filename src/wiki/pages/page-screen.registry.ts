@@ -3,10 +3,11 @@ import type { Viewer } from '../permissions/viewer.js';
 import type { Page } from './page.types.js';
 
 /**
- * Columns of the page screen's query (PageViewService.requirePageView) that a part's SQL may read:
- * the page (bigint), the viewer (uuid, null when anonymous) and the page's space (int).
+ * What a part's SQL may read in the page screen's query (PageViewService.requirePageView): the
+ * page (bigint), the viewer (a uuid parameter, null when anonymous; a parameter rather than a column,
+ * so permission checks on it are planned once, not per row) and the page's space (int).
  */
-export const SCREEN = { pageId: 'screen.page_id', viewerId: 'screen.viewer_id', spaceId: 'screen.space_id' } as const;
+export const SCREEN = { pageId: 'screen.page_id', viewerId: '$2::uuid', spaceId: 'screen.space_id' } as const;
 
 const PART_PREFIX = 'part:';
 

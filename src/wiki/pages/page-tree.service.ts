@@ -124,7 +124,7 @@ export class PageTreeService {
       );
     });
     // A new place among the same siblings is not news for watchers; a new parent or space is.
-    if (target.spaceId !== page.spaceId || target.parentId !== page.parentId) {
+    if (target.spaceId !== page.spaceId || (ancestors.at(-1) ?? null) !== page.parentId) {
       await this.events.emit({ kind: 'moved', pageId: id, actorId: viewer.userId });
     }
     return (await this.pages.findPage(id))!;

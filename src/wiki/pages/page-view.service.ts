@@ -12,9 +12,8 @@ import { PageScreenRegistry, SCREEN, isPartColumn } from './page-screen.registry
 import { PageTreeService, type TreeRow } from './page-tree.service.js';
 import { PAGE_COLUMNS, type Page } from './page.types.js';
 
-/** Rendered bodies kept per process; keyed by page version, so every process agrees. */
-const RENDER_CACHE_ENTRIES = 500;
-const RENDER_CACHE_MAX_HTML = 256 * 1024;
+/** Rendered bodies kept per process: 8M characters (about 500 typical pages at 16 KB). */
+const RENDER_CACHE_CHARS = 8 * 1024 * 1024;
 
 /** A page as its screen shows it: what the viewer may do on it, who wrote it, where it sits. */
 export interface PageView {
@@ -38,7 +37,7 @@ type PageViewRow = Page &
 /** Everything the page screen shows, from a bounded number of queries. */
 @Injectable()
 export class PageViewService {
-  private readonly rendered = new RenderCache(RENDER_CACHE_ENTRIES, RENDER_CACHE_MAX_HTML);
+  private readonly rendered = new RenderCache(RENDER_CACHE_CHARS);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -104,11 +103,10 @@ export class PageViewService {
                   cu.full_name AS "createdByName", uu.full_name AS "updatedByName",
                   (SELECT coalesce(json_agg(json_build_object('id', a.id::text, 'title', a.title) ORDER BY o.n), '[]')
                      FROM unnest(p.ancestors) WITH ORDINALITY AS o(id, n) JOIN pages a ON a.id = o.id) AS crumbs,
-                  (${this.tree.levelJsonSql(viewer, SCREEN.viewerId, SCREEN.spaceId, null)}) AS tree,
-                  ${this.sections.columns().join(',\n                  ')}
+                  ${[`(${this.tree.levelJsonSql(viewer, SCREEN.viewerId, SCREEN.spaceId, null)}) AS tree`, ...this.sections.columns()].join(',\n                  ')}
              FROM pages p JOIN spaces s ON s.id = p.space_id
              LEFT JOIN users cu ON cu.id = p.created_by LEFT JOIN users uu ON uu.id = p.updated_by
-            CROSS JOIN LATERAL (SELECT p.id AS page_id, $2::uuid AS viewer_id, p.space_id AS space_id) screen
+            CROSS JOIN LATERAL (SELECT p.id AS page_id, p.space_id AS space_id) screen
             WHERE p.id = $1 AND p.status = 'current'`,
           [id, viewer.userId],
         )

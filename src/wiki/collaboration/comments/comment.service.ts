@@ -15,9 +15,8 @@ import { commentStorage, threadComments } from './comment-rules.js';
 
 /** The page screen shows at most this many comments, all from one query. */
 export const MAX_COMMENTS_SHOWN = 500;
-/** Rendered comments kept per process (a few kB each). */
-const RENDER_CACHE_ENTRIES = 5000;
-const RENDER_CACHE_MAX_HTML = 64 * 1024;
+/** Rendered comments kept per process: 4M characters (thousands of typical comments). */
+const RENDER_CACHE_CHARS = 4 * 1024 * 1024;
 
 interface CommentRow {
   id: string;
@@ -45,7 +44,7 @@ const ID = /^\d{1,18}$/;
 @Injectable()
 export class CommentService implements PageScreenPart {
   readonly name = 'comments';
-  private readonly rendered = new RenderCache(RENDER_CACHE_ENTRIES, RENDER_CACHE_MAX_HTML);
+  private readonly rendered = new RenderCache(RENDER_CACHE_CHARS);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
