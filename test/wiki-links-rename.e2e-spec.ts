@@ -118,8 +118,26 @@ describe('wiki links by title', () => {
 
   it('rewrites links to a renamed page, in its space and from others, and leaves other pages of that title alone', async () => {
     const deltaBefore = await body(id.delta);
+    const [alphaBefore] = await t.db.query(`SELECT version, body FROM pages WHERE id = $1`, [id.alpha]);
     const renamed = await editPage(t, admin, id.bravo, '<p>The guide.</p>', { title: 'Bravo handbook' });
     expect(renamed.status).toBe(303);
+
+    // Each rewritten page has a new minor version that says why, by whoever renamed.
+    const [latest] = await t.db.query(
+      `SELECT v.version, v.minor_edit AS minor, v.change_comment AS comment, u.username FROM page_versions v
+         JOIN users u ON u.id = v.author_id WHERE v.page_id = $1 ORDER BY v.version DESC LIMIT 1`,
+      [id.alpha],
+    );
+    expect(latest).toEqual({
+      version: alphaBefore.version + 1,
+      minor: true,
+      comment: 'Links updated: "Bravo guide" was renamed "Bravo handbook".',
+      username: 'admin',
+    });
+    // An editor who opened Alpha before the rename gets the conflict view, not the old links saved back.
+    const stale = await post(admin, `/spaces/DOC/pages/${id.alpha}`, { title: 'Alpha', body: alphaBefore.body, baseVersion: String(alphaBefore.version) });
+    expect(stale.status).toBe(409);
+    expect(storedLinks(await body(id.alpha))[0]).toEqual([null, 'Bravo handbook']);
     expect(renamed.headers.location).toBe(bravoUrl('bravo-handbook'));
 
     expect(storedLinks(await body(id.alpha))).toEqual([
@@ -225,6 +243,8 @@ describe('wiki links by title', () => {
       [null, 'Runbook'],
     ]);
     expect(await body(fromEng)).not.toBe(engBefore);
+    const [why] = await t.db.query(`SELECT change_comment AS comment FROM page_versions WHERE page_id = $1 ORDER BY version DESC LIMIT 1`, [fromEng]);
+    expect(why.comment).toBe('Links updated: "Runbook" moved from DOC to OPS.');
 
     const runbookUrl = `/spaces/OPS/pages/${runbook}/runbook`;
     const stepsUrl = `/spaces/OPS/pages/${steps}/runbook-steps`;

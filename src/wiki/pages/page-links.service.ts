@@ -19,7 +19,13 @@ const sameKey = (a: string, b: string) => a.toUpperCase() === b.toUpperCase();
 @Injectable()
 export class PageLinksService {
   /** Links to the old title in this space, from any space, now name the new title. */
-  async renameTitle(tx: EntityManager, space: { id: number; key: string }, oldTitle: string, newTitle: string): Promise<void> {
+  async renameTitle(
+    tx: EntityManager,
+    actorId: string | null,
+    space: { id: number; key: string },
+    oldTitle: string,
+    newTitle: string,
+  ): Promise<void> {
     const candidates = await this.candidates(tx, `p.space_id = $1 OR strpos(p.body, 'ri:space-key="' || $2 || '"') > 0`, [
       space.id,
       space.key,
@@ -28,6 +34,8 @@ export class PageLinksService {
     await this.save(
       tx,
       candidates.map((c) => ({ id: c.id, body: renameLinks(c.body, c.spaceKey, { spaceKey: space.key, title: oldTitle }, newTitle) })),
+      actorId,
+      `Links updated: "${oldTitle}" was renamed "${newTitle}".`,
     );
   }
 
@@ -36,7 +44,13 @@ export class PageLinksService {
    * reached a moved page through the old space now name the new one, and links in the moved pages
    * that reached a page left behind (by title alone, meaning their own space) now name the old space.
    */
-  async relinkMovedTree(tx: EntityManager, rootId: string, from: { id: number; key: string }, to: { key: string }): Promise<void> {
+  async relinkMovedTree(
+    tx: EntityManager,
+    actorId: string | null,
+    rootId: string,
+    from: { id: number; key: string },
+    to: { key: string },
+  ): Promise<void> {
     const moved: { id: string; title: string; body: string; status: string }[] = await tx.query(
       `SELECT id::text, title, body, status FROM pages WHERE id = $1 OR ancestors @> ARRAY[$1::bigint] ORDER BY id FOR UPDATE`,
       [rootId],
@@ -65,7 +79,8 @@ export class PageLinksService {
       });
       rewritten.push({ id: page.id, body });
     }
-    await this.save(tx, rewritten);
+    const root = moved.find((m) => m.id === rootId)?.title ?? 'A page';
+    await this.save(tx, rewritten, actorId, `Links updated: "${root}" moved from ${from.key} to ${to.key}.`);
   }
 
   /** Current pages matching `where` whose body holds one of `$3` (title attributes, in any case), locked. */
@@ -79,12 +94,18 @@ export class PageLinksService {
     );
   }
 
-  private async save(tx: EntityManager, pages: { id: string; body: string | null }[]): Promise<void> {
+  /** New bodies, each saved as a new minor version with `comment`, in one statement. */
+  private async save(tx: EntityManager, pages: { id: string; body: string | null }[], actorId: string | null, comment: string) {
     const changed = pages.filter((p): p is { id: string; body: string } => p.body !== null);
     if (!changed.length) return;
-    await tx.query(`UPDATE pages p SET body = r.body FROM unnest($1::bigint[], $2::text[]) AS r(id, body) WHERE p.id = r.id`, [
-      changed.map((r) => r.id),
-      changed.map((r) => r.body),
-    ]);
+    await tx.query(
+      `WITH saved AS (
+         UPDATE pages p SET body = r.body, version = p.version + 1, updated_by = $3, updated_at = now()
+           FROM unnest($1::bigint[], $2::text[]) AS r(id, body) WHERE p.id = r.id
+         RETURNING p.id, p.version, p.title, p.body)
+       INSERT INTO page_versions (page_id, version, title, body, author_id, change_comment, minor_edit)
+       SELECT id, version, title, body, $3, $4, true FROM saved`,
+      [changed.map((r) => r.id), changed.map((r) => r.body), actorId, comment.slice(0, 500)],
+    );
   }
 }

@@ -116,7 +116,7 @@ export class PageTreeService {
       await this.placeAmongSiblings(tx, id, target.spaceId, target.parentId, target.position);
       if (target.spaceId !== page.spaceId) {
         const [to]: { key: string }[] = await tx.query(`SELECT key FROM spaces WHERE id = $1`, [target.spaceId]);
-        await this.links.relinkMovedTree(tx, id, { id: page.spaceId, key: page.spaceKey }, to);
+        await this.links.relinkMovedTree(tx, viewer.userId, id, { id: page.spaceId, key: page.spaceKey }, to);
       }
       await this.audit.record(
         { actorId: viewer.userId, action: 'page.moved', spaceId: target.spaceId, pageId: id, summary: `Moved "${page.title}"`, details: { from: { spaceId: page.spaceId, parentId: page.parentId }, to: target } },

@@ -136,7 +136,7 @@ export class PageService {
       }
       await this.insertVersion(tx, id, viewer.userId, comment, minor);
       await tx.query(`DELETE FROM page_drafts WHERE user_id = $1 AND page_id = $2`, [viewer.userId, id]);
-      if (title !== page.title) await this.links.renameTitle(tx, { id: page.spaceId, key: page.spaceKey }, page.title, title);
+      if (title !== page.title) await this.links.renameTitle(tx, viewer.userId, { id: page.spaceId, key: page.spaceKey }, page.title, title);
       await this.audit.record(
         {
           actorId: viewer.userId,
