@@ -107,7 +107,9 @@ export function configureApp(app: NestExpressApplication): void {
         enumerable: true,
         configurable: true,
         get: () => (token ??= csrf.token(req, res)),
-        set: (value: string) => (token = value),
+        set: (value: string) => {
+          token = value;
+        },
       });
       if (req.method === 'GET' && req.session?.flash) {
         res.locals.flash = req.session.flash;

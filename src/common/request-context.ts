@@ -24,5 +24,3 @@ declare global {
     interface User extends UserSummary {}
   }
 }
-
-export {};
