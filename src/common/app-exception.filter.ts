@@ -9,12 +9,16 @@ const TITLES: Record<number, string> = {
   403: 'Not permitted',
   404: 'Page not found',
   405: 'Not allowed',
+  409: 'Conflict',
   413: 'Too large',
   429: 'Too many attempts',
   500: 'Something went wrong',
 };
 
 const SERVER_ERROR = 'Something went wrong on our side. Try again; if it keeps happening, tell your administrator.';
+
+/** PostgreSQL's codes for a transaction it rolled back because another one collided with it. */
+const COLLISIONS = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
 
 interface ExposedError {
   status?: number;
@@ -24,7 +28,8 @@ interface ExposedError {
   code?: string;
 }
 
-function describe(exception: unknown): { status: number; message: string } {
+/** The status and the message a person reads for any error. */
+export function describeError(exception: unknown): { status: number; message: string } {
   if (exception instanceof UserInputError) return { status: 400, message: exception.message };
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
@@ -34,8 +39,13 @@ function describe(exception: unknown): { status: number; message: string } {
     if (status === 404 && /^Cannot \w+ /.test(message ?? '')) message = 'There is no page at this address.';
     return { status, message: message || TITLES[status] || 'Request refused.' };
   }
-  // Errors from Express middleware (body parser, csrf-csrf) carry an HTTP status.
   const e = exception as ExposedError;
+  // Two changes that touch the same rows at once (a rename rewriting links while another page
+  // moves): PostgreSQL rolled one back whole, so trying again is safe.
+  if (typeof e?.code === 'string' && COLLISIONS.has(e.code)) {
+    return { status: 409, message: 'Someone else changed the same pages at the same moment, so nothing was saved. Try again.' };
+  }
+  // Errors from Express middleware (body parser, csrf-csrf) carry an HTTP status.
   const status = e?.status ?? e?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     if (e.code === 'EBADCSRFTOKEN') {
@@ -55,7 +65,7 @@ export class AppExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
-    const { status, message } = describe(exception);
+    const { status, message } = describeError(exception);
     if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (res.headersSent) return;
 
