@@ -20,6 +20,8 @@ import {
 } from './attachment.types.js';
 
 const MB = 1024 * 1024;
+/** A download reads this much per query (and holds no more in memory). */
+const DOWNLOAD_CHUNK_BYTES = MB;
 const MAX_COMMENT = 500;
 /** The full list page shows this many attachments and versions at most. */
 const LIST_LIMIT = 1000;
@@ -152,14 +154,14 @@ export class AttachmentService {
     );
   }
 
-  /** One version's bytes (the current one unless `version` is given), if the viewer may view the page. */
+  /** One version (the current one unless `version` is given), if the viewer may view the page. */
   async findContent(viewer: Viewer, pageId: string, filename: string, version?: unknown): Promise<AttachmentContent> {
     if (!/^\d{1,18}$/.test(pageId)) throw new NotFoundException(NOT_FOUND);
     const wanted = version === undefined || version === '' ? null : Number(version);
     if (wanted !== null && (!Number.isInteger(wanted) || wanted < 1 || wanted > 2 ** 31 - 1)) throw new NotFoundException(NOT_FOUND);
     await this.permissions.assertPage(viewer, pageId, 'view');
     const rows: AttachmentContent[] = await this.dataSource.query(
-      `SELECT a.filename, v.version, v.media_type AS "mediaType", v.size::float8 AS size, v.sha256, v.data
+      `SELECT a.id::text AS "attachmentId", a.filename, v.version, v.media_type AS "mediaType", v.size::float8 AS size, v.sha256
          FROM attachments a
          JOIN pages p ON p.id = a.page_id AND p.status = 'current'
          JOIN attachment_versions v ON v.attachment_id = a.id AND v.version = coalesce($3::int, a.version)
@@ -168,6 +170,22 @@ export class AttachmentService {
     );
     if (!rows[0]) throw new NotFoundException(NOT_FOUND);
     return rows[0];
+  }
+
+  /**
+   * A version's bytes in pieces of DOWNLOAD_CHUNK_BYTES, one query each, so a download holds one
+   * piece in memory rather than the file. Versions never change once written, so the pieces agree.
+   */
+  async *readChunks(file: Pick<AttachmentContent, 'attachmentId' | 'version' | 'size'>): AsyncGenerator<Buffer> {
+    for (let offset = 0; offset < file.size; offset += DOWNLOAD_CHUNK_BYTES) {
+      const [row]: { piece: Buffer }[] = await this.dataSource.query(
+        `SELECT substring(data FROM $3::int FOR $4::int) AS piece FROM attachment_versions WHERE attachment_id = $1 AND version = $2`,
+        [file.attachmentId, file.version, offset + 1, DOWNLOAD_CHUNK_BYTES],
+      );
+      // Purged while it was being sent: stop; the response ends short of Content-Length.
+      if (!row?.piece?.length) return;
+      yield row.piece;
+    }
   }
 
   /** Removes the attachment with all its versions. */

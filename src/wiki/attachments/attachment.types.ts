@@ -31,13 +31,14 @@ export interface AttachmentVersionRow {
 }
 
 /** One version's bytes and what the response needs to describe them. */
+/** One stored version of an attachment, without its bytes (read them with AttachmentService.readChunks). */
 export interface AttachmentContent {
+  attachmentId: string;
   filename: string;
   version: number;
   mediaType: string;
   size: number;
   sha256: string;
-  data: Buffer;
 }
 
 /** A file over ATRIUM_ATTACHMENT_MAX_MB: answered with 413 and the upload form. */
