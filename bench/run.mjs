@@ -15,6 +15,7 @@ import { cpuMark, foreignCores, waitForQuiet } from './lib/cpu.mjs';
 import { agent, cookieHeader, passwordLogin, request, runFixed, summarise } from './lib/http.mjs';
 import { freePort, killAllNow, rssMb, runNode, stopAll } from './lib/processes.mjs';
 import { consoleTable, fmt, markdownTable, writeBenchmarksDoc } from './lib/report.mjs';
+import { reportRows } from './lib/run-report.mjs';
 import { createBenchIdp } from './lib/saml-idp.mjs';
 import {
   addBenchIdp,
@@ -179,11 +180,6 @@ async function adminLatency(jar, via, path, check) {
   for (let i = 0; i < 3; i++) await get();
   return runFixed(ADMIN_REQUESTS, 1, get);
 }
-
-const median = (values) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 const results = { foreign: {}, rounds: [], acsRounds: [], stops: [] };
 const benchStarted = performance.now();
@@ -436,184 +432,21 @@ if (interrupted) {
   await new Promise(() => undefined);
 }
 
-// ---------------------------------------------------------------- report
-const rows = [];
-const pass = (ok) => (ok ? 'PASS' : 'FAIL');
-const ms = (v) => fmt(v, ' ms');
-const busy = (name) => {
-  const cores = results.foreign[name];
-  return cores !== undefined && cores >= QUIET_CORES ? ` [busy machine: +${cores.toFixed(2)} cores]` : '';
-};
-if (results.startFresh !== undefined) {
-  rows.push({
-    figure: 'Start-up, fresh ATRIUM_HOME (spawn to /status 200)',
-    measured: fmt(results.startFresh / 1000, ' s', 2) + busy('startFresh'),
-    target: '< 15 s',
-    result: pass(results.startFresh < TARGET_START_MS),
-  });
-}
-if (results.startWarm !== undefined) {
-  rows.push({
-    figure: 'Start-up, initialised ATRIUM_HOME',
-    measured: fmt(results.startWarm / 1000, ' s', 2) + busy('startWarm'),
-    target: '< 15 s',
-    result: pass(results.startWarm < TARGET_START_MS),
-  });
-}
-if (results.stops.length) {
-  const clean = results.stops.filter((s) => s.clean).length;
-  rows.push({
-    figure: 'SIGTERM: exit 0, no error logged, no postgres left',
-    measured: `${clean}/${results.stops.length} clean, slowest ${fmt(Math.max(...results.stops.map((s) => s.ms)) / 1000, ' s', 2)}`,
-    target: 'all clean',
-    result: pass(clean === results.stops.length),
-  });
-}
-if (results.rssIdle !== undefined) {
-  rows.push({
-    figure: `Idle RSS of the app process (${IDLE_SECONDS} s after start-up)`,
-    measured: fmt(results.rssIdle, ' MB'),
-    target: '< 250 MB',
-    result: pass(results.rssIdle < TARGET_RSS_MB),
-  });
-}
-if (results.rssAfterLogins !== undefined) {
-  rows.push({
-    figure: 'RSS after the login rounds (2 s idle)',
-    measured: fmt(results.rssAfterLogins, ' MB'),
-    target: '< 250 MB',
-    result: pass(results.rssAfterLogins < TARGET_RSS_MB),
-  });
-}
-if (results.rounds.length) {
-  // The verdict uses the quiet rounds; only when there is none does it fall back to all of them.
-  const quiet = results.rounds.filter((r) => r.clean);
-  const rounds = quiet.length ? quiet : results.rounds;
-  const note = quiet.length
-    ? results.rounds.length > quiet.length
-      ? `; ${results.rounds.length - quiet.length} busy round(s) left out`
-      : ''
-    : ' [busy machine in every round: figures unreliable]';
-  const ratio = median(rounds.map((r) => r.ratio));
-  const list = (f) => rounds.map(f).join(', ');
-  const pooled = (side) => {
-    const count = rounds.reduce((n, r) => n + r[side].stats.count, 0);
-    const elapsed = rounds.reduce((n, r) => n + r[side].stats.elapsedMs, 0);
-    return (count * 1000) / elapsed;
-  };
-  results.ratio = ratio;
-  rows.push({
-    figure: `Raw bcrypt.compare, cost ${BCRYPT_COST}, concurrency ${CONCURRENCY}, own process (baseline)`,
-    measured: `${fmt(pooled('baseline'), '/s', 2)} (rounds: ${list((r) => r.baseline.stats.perSecond.toFixed(2))})`,
-    target: 'baseline',
-    result: 'info',
-  });
-  rows.push({
-    figure: `Password logins, GET+POST /login, concurrency ${CONCURRENCY}`,
-    measured:
-      `${fmt(pooled('logins'), '/s', 2)} = ${fmt(ratio * 100, ' %')} of baseline (median; rounds: ` +
-      `${list((r) => `${(r.ratio * 100).toFixed(0)} %`)})${note}`,
-    target: '>= 80 % of baseline',
-    result: pass(ratio >= TARGET_LOGIN_RATIO),
-  });
-  const all = summarise(rounds.flatMap((r) => r.logins.stats.latencies), 1);
-  rows.push({
-    figure: 'Login latency p50 / p95 / p99 (GET+POST)',
-    measured: `${ms(all.p50)} / ${ms(all.p95)} / ${ms(all.p99)}`,
-    target: '-',
-    result: 'info',
-  });
-  const worst = Math.max(...rounds.map((r) => r.logins.loop.maxMs));
-  rows.push({
-    figure: 'Max event-loop stall during the login rounds (in the app process)',
-    measured:
-      `${ms(worst)} (rounds: ${list((r) => r.logins.loop.maxMs.toFixed(0))} ms; ` +
-      `max GC pause ${ms(Math.max(...rounds.map((r) => r.logins.loop.gcMaxMs)))})${note}`,
-    target: '< 50 ms',
-    result: pass(worst < TARGET_STALL_MS),
-  });
-}
-if (results.acsRounds.length) {
-  const quiet = results.acsRounds.filter((r) => r.clean);
-  const rounds = quiet.length ? quiet : results.acsRounds;
-  const note = quiet.length
-    ? results.acsRounds.length > quiet.length
-      ? `; ${results.acsRounds.length - quiet.length} busy round(s) left out`
-      : ''
-    : ' [busy machine in every round: figures unreliable]';
-  const ratio = median(rounds.map((r) => r.ratio));
-  const list = (f) => rounds.map(f).join(', ');
-  const pooled = (side) => {
-    const count = rounds.reduce((n, r) => n + r[side].stats.count, 0);
-    const elapsed = rounds.reduce((n, r) => n + r[side].stats.elapsedMs, 0);
-    return (count * 1000) / elapsed;
-  };
-  const errors = results.acsRounds.reduce((n, r) => n + r.acs.stats.errors, 0);
-  const failures = {};
-  for (const r of results.acsRounds) {
-    for (const [what, n] of Object.entries(r.acs.stats.failures)) failures[what] = (failures[what] ?? 0) + n;
-  }
-  results.acsRatio = ratio;
-  rows.push({
-    figure: `Raw node-saml validatePostResponseAsync, concurrency ${ACS_CONCURRENCY}, own process (baseline)`,
-    measured: `${fmt(pooled('baseline'), '/s')} (rounds: ${list((r) => r.baseline.stats.perSecond.toFixed(1))})`,
-    target: 'baseline',
-    result: 'info',
-  });
-  rows.push({
-    figure: `SAML ACS, IdP-initiated POST .../sp/bench/login -> 303, concurrency ${ACS_CONCURRENCY}`,
-    measured:
-      `${fmt(pooled('acs'), '/s')} = ${fmt(ratio * 100, ' %')} of baseline (median; rounds: ` +
-      `${list((r) => `${(r.ratio * 100).toFixed(0)} %`)}); ${errors} error(s)` +
-      (errors ? ` (${describeFailures(failures)}: ${results.acsFailureReasons || 'no trace entry'})` : '') +
-      note,
-    target: '>= 60 % of baseline, no errors',
-    result: pass(ratio >= TARGET_ACS_RATIO && errors === 0),
-  });
-  const all = summarise(
-    rounds.flatMap((r) => r.acs.stats.latencies),
-    1,
-  );
-  const worst = Math.max(...rounds.map((r) => r.acs.loop.maxMs));
-  rows.push({
-    figure: 'ACS latency p50 / p95 / p99; max event-loop stall during the ACS rounds',
-    measured: `${ms(all.p50)} / ${ms(all.p95)} / ${ms(all.p99)}; ${ms(worst)}`,
-    target: '-',
-    result: 'info',
-  });
-}
-if (results.redirects) {
-  const r = results.redirects;
-  rows.push({
-    figure: `SP-initiated redirects, GET .../sp/bench/login?next=%2F -> 302, concurrency ${REDIRECT_CONCURRENCY}`,
-    measured:
-      `${fmt(r.perSecond, '/s', 0)} over ${r.count} requests, p50 ${ms(r.p50)} / p95 ${ms(r.p95)}, ${r.errors} error(s)` +
-      (r.errors ? ` (${describeFailures(r.failures)})` : '') +
-      (r.timedOut ? ` [stopped after ${REDIRECT_MAX_MS / 1000} s]` : '') +
-      `; max event-loop stall ${ms(results.redirectsLoop?.maxMs)}` +
-      (results.redirectAttempts > 1 ? `; burst ${results.redirectAttempts} of ${results.redirectAttempts}` : '') +
-      busy('redirects'),
-    target: '>= 1,000/s, no errors',
-    result: pass(r.perSecond >= TARGET_REDIRECTS_PER_S && r.errors === 0),
-  });
-}
-for (const a of results.admin ?? []) {
-  rows.push({
-    figure: `${a.label}, ${(results.totalUsers ?? 0).toLocaleString('en')} users`,
-    measured: `p50 ${ms(a.p50)} / p95 ${ms(a.p95)} / p99 ${ms(a.p99)}, ${fmt(a.perSecond, '/s')}` + busy('admin'),
-    target: 'fast (no figure)',
-    result: 'info',
-  });
-}
-if (results.adminLoop) {
-  rows.push({
-    figure: 'Max event-loop stall during the User management requests',
-    measured: ms(results.adminLoop.maxMs),
-    target: '-',
-    result: 'info',
-  });
-}
-if (failed) rows.push({ figure: 'Bench run', measured: String(failed.message).split('\n')[0], target: 'completes', result: 'FAIL' });
+const rows = reportRows(results, failed, {
+  QUIET_CORES,
+  TARGET_START_MS,
+  TARGET_RSS_MB,
+  IDLE_SECONDS,
+  BCRYPT_COST,
+  CONCURRENCY,
+  TARGET_LOGIN_RATIO,
+  TARGET_STALL_MS,
+  ACS_CONCURRENCY,
+  TARGET_ACS_RATIO,
+  REDIRECT_CONCURRENCY,
+  REDIRECT_MAX_MS,
+  TARGET_REDIRECTS_PER_S,
+});
 
 const elapsed = (performance.now() - benchStarted) / 1000;
 const foreign = Object.entries(results.foreign)
