@@ -34,34 +34,19 @@ function countedRounds(all) {
  * and targets.
  */
 export function reportRows(results, failed, s) {
-  const {
-    QUIET_CORES,
-    TARGET_START_MS,
-    TARGET_RSS_MB,
-    IDLE_SECONDS,
-    BCRYPT_COST,
-    CONCURRENCY,
-    TARGET_LOGIN_RATIO,
-    TARGET_STALL_MS,
-    ACS_CONCURRENCY,
-    TARGET_ACS_RATIO,
-    REDIRECT_CONCURRENCY,
-    REDIRECT_MAX_MS,
-    TARGET_REDIRECTS_PER_S,
-  } = s;
   const rows = [];
   const pass = (ok) => (ok ? 'PASS' : 'FAIL');
   const ms = (v) => fmt(v, ' ms');
   const busy = (name) => {
     const cores = results.foreign[name];
-    return cores !== undefined && cores >= QUIET_CORES ? ` [busy machine: +${cores.toFixed(2)} cores]` : '';
+    return cores !== undefined && cores >= s.QUIET_CORES ? ` [busy machine: +${cores.toFixed(2)} cores]` : '';
   };
   if (results.startFresh !== undefined) {
     rows.push({
       figure: 'Start-up, fresh ATRIUM_HOME (spawn to /status 200)',
       measured: fmt(results.startFresh / 1000, ' s', 2) + busy('startFresh'),
       target: '< 15 s',
-      result: pass(results.startFresh < TARGET_START_MS),
+      result: pass(results.startFresh < s.TARGET_START_MS),
     });
   }
   if (results.startWarm !== undefined) {
@@ -69,7 +54,7 @@ export function reportRows(results, failed, s) {
       figure: 'Start-up, initialised ATRIUM_HOME',
       measured: fmt(results.startWarm / 1000, ' s', 2) + busy('startWarm'),
       target: '< 15 s',
-      result: pass(results.startWarm < TARGET_START_MS),
+      result: pass(results.startWarm < s.TARGET_START_MS),
     });
   }
   if (results.stops.length) {
@@ -83,10 +68,10 @@ export function reportRows(results, failed, s) {
   }
   if (results.rssIdle !== undefined) {
     rows.push({
-      figure: `Idle RSS of the app process (${IDLE_SECONDS} s after start-up)`,
+      figure: `Idle RSS of the app process (${s.IDLE_SECONDS} s after start-up)`,
       measured: fmt(results.rssIdle, ' MB'),
       target: '< 250 MB',
-      result: pass(results.rssIdle < TARGET_RSS_MB),
+      result: pass(results.rssIdle < s.TARGET_RSS_MB),
     });
   }
   if (results.rssAfterLogins !== undefined) {
@@ -94,7 +79,7 @@ export function reportRows(results, failed, s) {
       figure: 'RSS after the login rounds (2 s idle)',
       measured: fmt(results.rssAfterLogins, ' MB'),
       target: '< 250 MB',
-      result: pass(results.rssAfterLogins < TARGET_RSS_MB),
+      result: pass(results.rssAfterLogins < s.TARGET_RSS_MB),
     });
   }
   if (results.rounds.length) {
@@ -102,18 +87,18 @@ export function reportRows(results, failed, s) {
     const { rounds, note, ratio, list, pooled } = countedRounds(results.rounds);
     results.ratio = ratio;
     rows.push({
-      figure: `Raw bcrypt.compare, cost ${BCRYPT_COST}, concurrency ${CONCURRENCY}, own process (baseline)`,
+      figure: `Raw bcrypt.compare, cost ${s.BCRYPT_COST}, concurrency ${s.CONCURRENCY}, own process (baseline)`,
       measured: `${fmt(pooled('baseline'), '/s', 2)} (rounds: ${list((r) => r.baseline.stats.perSecond.toFixed(2))})`,
       target: 'baseline',
       result: 'info',
     });
     rows.push({
-      figure: `Password logins, GET+POST /login, concurrency ${CONCURRENCY}`,
+      figure: `Password logins, GET+POST /login, concurrency ${s.CONCURRENCY}`,
       measured:
         `${fmt(pooled('logins'), '/s', 2)} = ${fmt(ratio * 100, ' %')} of baseline (median; rounds: ` +
         `${list((r) => `${(r.ratio * 100).toFixed(0)} %`)})${note}`,
       target: '>= 80 % of baseline',
-      result: pass(ratio >= TARGET_LOGIN_RATIO),
+      result: pass(ratio >= s.TARGET_LOGIN_RATIO),
     });
     const all = summarise(rounds.flatMap((r) => r.logins.stats.latencies), 1);
     rows.push({
@@ -129,7 +114,7 @@ export function reportRows(results, failed, s) {
         `${ms(worst)} (rounds: ${list((r) => r.logins.loop.maxMs.toFixed(0))} ms; ` +
         `max GC pause ${ms(Math.max(...rounds.map((r) => r.logins.loop.gcMaxMs)))})${note}`,
       target: '< 50 ms',
-      result: pass(worst < TARGET_STALL_MS),
+      result: pass(worst < s.TARGET_STALL_MS),
     });
   }
   if (results.acsRounds.length) {
@@ -141,20 +126,20 @@ export function reportRows(results, failed, s) {
     }
     results.acsRatio = ratio;
     rows.push({
-      figure: `Raw node-saml validatePostResponseAsync, concurrency ${ACS_CONCURRENCY}, own process (baseline)`,
+      figure: `Raw node-saml validatePostResponseAsync, concurrency ${s.ACS_CONCURRENCY}, own process (baseline)`,
       measured: `${fmt(pooled('baseline'), '/s')} (rounds: ${list((r) => r.baseline.stats.perSecond.toFixed(1))})`,
       target: 'baseline',
       result: 'info',
     });
     rows.push({
-      figure: `SAML ACS, IdP-initiated POST .../sp/bench/login -> 303, concurrency ${ACS_CONCURRENCY}`,
+      figure: `SAML ACS, IdP-initiated POST .../sp/bench/login -> 303, concurrency ${s.ACS_CONCURRENCY}`,
       measured:
         `${fmt(pooled('acs'), '/s')} = ${fmt(ratio * 100, ' %')} of baseline (median; rounds: ` +
         `${list((r) => `${(r.ratio * 100).toFixed(0)} %`)}); ${errors} error(s)` +
         (errors ? ` (${describeFailures(failures)}: ${results.acsFailureReasons || 'no trace entry'})` : '') +
         note,
       target: '>= 60 % of baseline, no errors',
-      result: pass(ratio >= TARGET_ACS_RATIO && errors === 0),
+      result: pass(ratio >= s.TARGET_ACS_RATIO && errors === 0),
     });
     const all = summarise(
       rounds.flatMap((r) => r.acs.stats.latencies),
@@ -171,16 +156,16 @@ export function reportRows(results, failed, s) {
   if (results.redirects) {
     const r = results.redirects;
     rows.push({
-      figure: `SP-initiated redirects, GET .../sp/bench/login?next=%2F -> 302, concurrency ${REDIRECT_CONCURRENCY}`,
+      figure: `SP-initiated redirects, GET .../sp/bench/login?next=%2F -> 302, concurrency ${s.REDIRECT_CONCURRENCY}`,
       measured:
         `${fmt(r.perSecond, '/s', 0)} over ${r.count} requests, p50 ${ms(r.p50)} / p95 ${ms(r.p95)}, ${r.errors} error(s)` +
         (r.errors ? ` (${describeFailures(r.failures)})` : '') +
-        (r.timedOut ? ` [stopped after ${REDIRECT_MAX_MS / 1000} s]` : '') +
+        (r.timedOut ? ` [stopped after ${s.REDIRECT_MAX_MS / 1000} s]` : '') +
         `; max event-loop stall ${ms(results.redirectsLoop?.maxMs)}` +
         (results.redirectAttempts > 1 ? `; burst ${results.redirectAttempts} of ${results.redirectAttempts}` : '') +
         busy('redirects'),
       target: '>= 1,000/s, no errors',
-      result: pass(r.perSecond >= TARGET_REDIRECTS_PER_S && r.errors === 0),
+      result: pass(r.perSecond >= s.TARGET_REDIRECTS_PER_S && r.errors === 0),
     });
   }
   for (const a of results.admin ?? []) {
