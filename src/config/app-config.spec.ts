@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from './app-config.js';
 
@@ -27,6 +28,8 @@ describe('loadConfig', () => {
       logLevel: 'info',
       loginThrottle: { maxFailuresPerUser: 5, maxFailuresPerIp: 50, windowSeconds: 900 },
       attachmentMaxMb: 25,
+      // One core stays for the event loop; at least one worker, at most four.
+      samlWorkers: Math.max(1, Math.min(4, availableParallelism() - 1)),
     });
   });
 
@@ -52,6 +55,7 @@ describe('loadConfig', () => {
       ATRIUM_LOGIN_MAX_FAILURES_PER_IP: '70',
       ATRIUM_LOGIN_WINDOW_SECONDS: '60',
       ATRIUM_ATTACHMENT_MAX_MB: '100',
+      ATRIUM_SAML_WORKERS: '3',
     });
     expect(config).toEqual({
       port: 3000,
@@ -67,6 +71,7 @@ describe('loadConfig', () => {
       logLevel: 'warn',
       loginThrottle: { maxFailuresPerUser: 7, maxFailuresPerIp: 70, windowSeconds: 60 },
       attachmentMaxMb: 100,
+      samlWorkers: 3,
     });
   });
 
@@ -100,6 +105,7 @@ describe('loadConfig', () => {
     [{ ATRIUM_TRUST_PROXY: 'maybe' }, 'ATRIUM_TRUST_PROXY must be true or false, got "maybe"'],
     [{ ATRIUM_ADMIN_PASSWORD: 'short' }, 'ATRIUM_ADMIN_PASSWORD must have at least 8 characters'],
     [{ ATRIUM_ATTACHMENT_MAX_MB: '0' }, 'ATRIUM_ATTACHMENT_MAX_MB must be a whole number from 1 to 1024, got "0"'],
+    [{ ATRIUM_SAML_WORKERS: '0' }, 'ATRIUM_SAML_WORKERS must be a whole number from 1 to 32, got "0"'],
     [{ ATRIUM_ATTACHMENT_MAX_MB: '2.5' }, 'ATRIUM_ATTACHMENT_MAX_MB must be a whole number from 1 to 1024, got "2.5"'],
   ])('refuses %j with a clear ConfigError', (env, message) => {
     expect(configError(env)).toBe(message);

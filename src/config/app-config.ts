@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export interface LoginThrottleConfig {
@@ -21,6 +22,8 @@ export interface AppConfig {
   loginThrottle: LoginThrottleConfig;
   /** Largest attachment file accepted, in MB (each file of an upload). */
   attachmentMaxMb: number;
+  /** Worker threads that validate SAML responses, off the event loop. */
+  samlWorkers: number;
   /** Watch notifications are also emailed when set. */
   smtp?: SmtpConfig;
 }
@@ -131,6 +134,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     // Uploads are held in memory and stored as bytea (PostgreSQL caps a value at 1 GB).
     attachmentMaxMb: int(env, 'ATRIUM_ATTACHMENT_MAX_MB', 25, 1, 1024),
+    // One core stays for the event loop (HTTP, sessions, queries); the others validate.
+    samlWorkers: int(env, 'ATRIUM_SAML_WORKERS', Math.max(1, Math.min(4, availableParallelism() - 1)), 1, 32),
     smtp: smtp(env, base),
   };
 }

@@ -14,6 +14,7 @@ import { MetadataRefreshService } from './metadata/metadata-refresh.service.js';
 import { SamlLoginController } from './saml-login.controller.js';
 import { AssertionReplayService } from './saml/assertion-replay.service.js';
 import { SamlLoginService } from './saml/saml-login.service.js';
+import { SamlValidationPool } from './saml/saml-validation.pool.js';
 import { SamlLogoutService } from './saml/saml-logout.service.js';
 import { SsoAdminController } from './sso-admin.controller.js';
 import { SsoApiController } from './sso-api.controller.js';
@@ -33,6 +34,7 @@ import { SsoTraceService } from './sso-trace.service.js';
     MetadataImportService,
     MetadataRefreshService,
     SamlLoginService,
+    SamlValidationPool,
     SamlLogoutService,
     SsoLoginOptionsService,
     SsoTraceService,

@@ -1,4 +1,4 @@
-import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
+import { SAML, ValidateInResponseTo, type SamlConfig } from '@node-saml/node-saml';
 import { randomBytes } from 'node:crypto';
 import type { ParsedUrlQuery, ParsedUrlQueryInput } from 'node:querystring';
 import { deflateRawSync } from 'node:zlib';
@@ -44,13 +44,14 @@ class AtriumSaml extends SAML {
 }
 
 /**
- * node-saml configured for one IdP. The audience check is off here because Atrium checks
- * the audience itself against the App ID URI plus the admin's extra audiences.
+ * node-saml's options for one IdP, without the request cache and the ID generator: plain data, so
+ * the ACS can hand them to a validation worker (SamlValidationPool). The audience check is off
+ * because Atrium checks the audience itself against the App ID URI plus the admin's extra audiences.
  */
-export function createSamlClient(idp: IdentityProvider, baseUrl: string, dataSource: DataSource): SAML {
+export function samlOptions(idp: IdentityProvider, baseUrl: string): SamlConfig {
   const s = idp.settings;
   const acs = appIdUri(baseUrl, idp.uniqueId);
-  return new AtriumSaml({
+  return {
     callbackUrl: acs,
     issuer: acs,
     entryPoint: idp.ssoUrl,
@@ -65,11 +66,18 @@ export function createSamlClient(idp: IdentityProvider, baseUrl: string, dataSou
     authnContext: s.requestedAuthnContext ? [s.requestedAuthnContext] : [],
     validateInResponseTo: ValidateInResponseTo.ifPresent,
     requestIdExpirationPeriodMs: REQUEST_TTL_MS,
-    cacheProvider: new SamlRequestCache(dataSource, idp.id, REQUEST_TTL_MS),
-    generateUniqueId: newSamlId,
-    ...(s.signRequests && idp.spPrivateKey ? { privateKey: idp.spPrivateKey, signatureAlgorithm: 'sha256' } : {}),
+    ...(s.signRequests && idp.spPrivateKey ? { privateKey: idp.spPrivateKey, signatureAlgorithm: 'sha256' as const } : {}),
     ...(s.encryptAssertions && idp.spPrivateKey ? { decryptionPvk: idp.spPrivateKey } : {}),
     logoutUrl: idp.sloUrl ?? idp.ssoUrl,
     logoutCallbackUrl: spLogoutUrl(baseUrl, idp.uniqueId),
+  };
+}
+
+/** node-saml for one IdP, with its InResponseTo cache in PostgreSQL. */
+export function createSamlClient(idp: IdentityProvider, baseUrl: string, dataSource: DataSource): SAML {
+  return new AtriumSaml({
+    ...samlOptions(idp, baseUrl),
+    cacheProvider: new SamlRequestCache(dataSource, idp.id, REQUEST_TTL_MS),
+    generateUniqueId: newSamlId,
   });
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { generateServiceProviderMetadata, type SAML } from '@node-saml/node-saml';
+import { generateServiceProviderMetadata, type SAML, type SamlConfig } from '@node-saml/node-saml';
 import { DataSource } from 'typeorm';
 import { safeRedirectPath } from '../../common/safe-redirect.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
@@ -12,9 +12,10 @@ import { ENTRA_GROUPS_OVERAGE, normaliseAttributes, type SsoIdentity } from '../
 import { SsoTraceService } from '../sso-trace.service.js';
 import { descendantElements, parseXmlDocument, serializeXml } from '../xml-dom.js';
 import { AssertionReplayService } from './assertion-replay.service.js';
-import { createSamlClient } from './saml-client.factory.js';
+import { createSamlClient, samlOptions } from './saml-client.factory.js';
 import { explainSamlError } from './saml-error.explainer.js';
 import { SamlRefusal } from './saml-refusal.js';
+import { SamlValidationPool } from './saml-validation.pool.js';
 import { inspectResponse, inspectVerifiedAssertion } from './saml-response.inspector.js';
 
 const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
@@ -31,7 +32,7 @@ export interface CompletedLogin {
 @Injectable()
 export class SamlLoginService {
   private readonly logger = new Logger(SamlLoginService.name);
-  private readonly clients = new Map<string, { stamp: string; client: SAML }>();
+  private readonly clients = new Map<string, { stamp: string; client: SAML; options: SamlConfig }>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -40,16 +41,25 @@ export class SamlLoginService {
     private readonly groupSync: GroupSyncService,
     private readonly replay: AssertionReplayService,
     private readonly trace: SsoTraceService,
+    private readonly validation: SamlValidationPool,
   ) {}
 
-  /** node-saml instances are reused until the IdP's row changes. */
+  /** node-saml instances (and their options) are reused until the IdP's row changes. */
   client(idp: IdentityProvider): SAML {
+    return this.clientEntry(idp).client;
+  }
+
+  private clientEntry(idp: IdentityProvider) {
     const stamp = `${idp.id}:${new Date(idp.updatedAt).getTime()}`;
     const cached = this.clients.get(idp.uniqueId);
-    if (cached?.stamp === stamp) return cached.client;
-    const client = createSamlClient(idp, this.config.baseUrl, this.dataSource);
-    this.clients.set(idp.uniqueId, { stamp, client });
-    return client;
+    if (cached?.stamp === stamp) return cached;
+    const entry = {
+      stamp,
+      client: createSamlClient(idp, this.config.baseUrl, this.dataSource),
+      options: samlOptions(idp, this.config.baseUrl),
+    };
+    this.clients.set(idp.uniqueId, entry);
+    return entry;
   }
 
   /** SP metadata: entity ID, ACS (POST), NameID format, SLO (Redirect), and our certificates when used. */
@@ -92,8 +102,10 @@ export class SamlLoginService {
         allowSha1: idp.settings.allowSha1,
       });
       if (inspected.inResponseTo) flow = 'sp-initiated';
-      const { profile } = await this.client(idp)
-        .validatePostResponseAsync({ SAMLResponse: body.SAMLResponse as string })
+      // node-saml's checks run on a worker thread, off the event loop.
+      const { stamp, options } = this.clientEntry(idp);
+      const { profile } = await this.validation
+        .validate(idp.id, stamp, options, body.SAMLResponse as string)
         .catch(async (error: unknown) => {
           // A replayed SP-initiated response first trips over its request ID, consumed by the
           // login that used it: name the replay rather than an unknown request.
@@ -107,14 +119,14 @@ export class SamlLoginService {
               : explainSamlError(error, idp, inspected.xml, inspected.inResponseTo),
           );
         });
-      if (!profile?.getAssertionXml) throw new SamlRefusal('the response carries no usable assertion');
+      if (!profile?.assertionXml) throw new SamlRefusal('the response carries no usable assertion');
       identity = {
         nameId: profile.nameID ?? '',
         nameIdFormat: profile.nameIDFormat ?? null,
         sessionIndex: profile.sessionIndex ?? null,
         attributes: normaliseAttributes(profile.attributes),
       };
-      const verified = inspectVerifiedAssertion(profile.getAssertionXml(), {
+      const verified = inspectVerifiedAssertion(profile.assertionXml, {
         acsUrl,
         entityId: idp.entityId,
         audiences: [acsUrl, ...idp.settings.extraAudiences],
