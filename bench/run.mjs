@@ -114,6 +114,8 @@ const appEnv = {
   ATRIUM_EMBEDDED_PG_PORT: String(pgPort),
   ATRIUM_ADMIN_PASSWORD: adminPassword,
   ATRIUM_BCRYPT_COST: String(BCRYPT_COST),
+  // Stated rather than left to the default (one per core beyond the first), so the ACS figure says what it measured.
+  ATRIUM_SAML_WORKERS: '1',
 };
 delete appEnv.DATABASE_URL; // always the embedded server, in our temp folder
 // The embedded server's credentials (src/database/embedded-postgres.launcher.ts); loopback only.
@@ -184,6 +186,7 @@ async function adminLatency(jar, via, path, check) {
 const results = { foreign: {}, rounds: [], acsRounds: [], stops: [] };
 const benchStarted = performance.now();
 let failed = null;
+let lastApp = null;
 
 try {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run bench\` (it builds first)`);
@@ -211,6 +214,7 @@ try {
   log('starting the app with the event-loop probe ...');
   run = await startApp({ ...appOptions, probe: PROBE });
   const app = run.child;
+  lastApp = app;
 
   const db = new pg.Client({ connectionString: databaseUrl });
   // The server going away (the app stopping, Ctrl-C) must not crash the bench; the next query fails instead.
@@ -423,7 +427,11 @@ try {
   results.stops.push(await stopApp(app, home, log));
 } catch (error) {
   failed = error;
-  if (!interrupted) console.error(`[bench] FAILED: ${error.stack ?? error}`);
+  if (!interrupted) {
+    console.error(`[bench] FAILED: ${error.stack ?? error}`);
+    // What the app said last, for a failure it caused (a crash, a refused request).
+    if (lastApp?.output?.length) console.error(`[bench] the app's last output:\n${lastApp.output.slice(-30).join('\n')}`);
+  }
 } finally {
   await cleanUp();
 }

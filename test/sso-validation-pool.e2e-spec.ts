@@ -1,7 +1,9 @@
 import { Worker } from 'node:worker_threads';
-import { SamlValidationPool } from '../src/sso/saml/saml-validation.pool.js';
+import { IdpRegistryService } from '../src/sso/idp-registry.service.js';
+import { samlOptions } from '../src/sso/saml/saml-client.factory.js';
+import { SamlValidationPool, SamlValidationUnavailable } from '../src/sso/saml/saml-validation.pool.js';
 import { createUser } from './helpers/login-fixtures.js';
-import { addIdp, countSessions, idpInitiatedLogin, spInitiatedLogin, traceOf, whoAmI } from './helpers/sso-journey-fixtures.js';
+import { BASE, addIdp, appIdUri, countSessions, idpInitiatedLogin, spInitiatedLogin, traceOf, whoAmI } from './helpers/sso-journey-fixtures.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { TestIdp } from './helpers/test-idp.js';
 import { WebSession } from './helpers/web-session.js';
@@ -23,7 +25,9 @@ describe('SSO: response validation on worker threads', () => {
   });
   afterAll(() => t.close());
 
-  const workersOf = (pool: SamlValidationPool) => (pool as unknown as { workers: { worker: Worker }[] }).workers;
+  type Internals = { workers: { worker: Worker; inFlight: number }[]; pending: Map<number, unknown> };
+  const workersOf = (pool: SamlValidationPool) => (pool as unknown as Internals).workers;
+  const pendingOf = (pool: SamlValidationPool) => (pool as unknown as Internals).pending;
 
   it('logs in several people at once, IdP- and SP-initiated, through at most the configured workers', async () => {
     const browsers = ['one', 'two', 'three', 'four'].map(() => new WebSession(t.http));
@@ -60,5 +64,25 @@ describe('SSO: response validation on worker threads', () => {
     expect(workersOf(pool).length).toBe(1);
     const [latest] = await traceOf(t, 'pool');
     expect(latest).toMatchObject({ outcome: 'success', nameId: 'one@contoso.com' });
+  });
+  it('fails the logins of a worker that dies while validating them, as unavailable, and keeps its books straight', async () => {
+    const pool = t.app.get(SamlValidationPool);
+    const row = (await t.app.get(IdpRegistryService).findByUniqueId('pool'))!;
+    const response = await idp.loginResponse({ acsUrl: appIdUri('pool'), nameId: 'two@contoso.com' });
+    const stamp = `${row.id}:${new Date(row.updatedAt).getTime()}`;
+    const inFlight = pool.validate(row.id, stamp, samlOptions(row, BASE), response);
+    await Promise.all(workersOf(pool).map((w) => w.worker.terminate()));
+    await expect(inFlight).rejects.toBeInstanceOf(SamlValidationUnavailable);
+    expect(pendingOf(pool).size).toBe(0);
+    expect(workersOf(pool)).toEqual([]);
+  });
+
+  it('refuses what cannot be handed to a worker, leaving no call behind', async () => {
+    const pool = t.app.get(SamlValidationPool);
+    const row = (await t.app.get(IdpRegistryService).findByUniqueId('pool'))!;
+    const options = { ...samlOptions(row, BASE), cacheProvider: { getAsync: () => null } };
+    await expect(pool.validate(row.id, 'x', options as never, 'PHg+')).rejects.toBeInstanceOf(SamlValidationUnavailable);
+    expect(pendingOf(pool).size).toBe(0);
+    expect(workersOf(pool).every((w) => w.inFlight === 0)).toBe(true);
   });
 });

@@ -132,7 +132,7 @@ export function reportRows(results, failed, s) {
       result: 'info',
     });
     rows.push({
-      figure: `SAML ACS, IdP-initiated POST .../sp/bench/login -> 303, concurrency ${s.ACS_CONCURRENCY}`,
+      figure: `SAML ACS, IdP-initiated POST .../sp/bench/login -> 303, concurrency ${s.ACS_CONCURRENCY}, node-saml on 1 worker thread`,
       measured:
         `${fmt(pooled('acs'), '/s')} = ${fmt(ratio * 100, ' %')} of baseline (median; rounds: ` +
         `${list((r) => `${(r.ratio * 100).toFixed(0)} %`)}); ${errors} error(s)` +

@@ -15,7 +15,7 @@ import { AssertionReplayService } from './assertion-replay.service.js';
 import { createSamlClient, samlOptions } from './saml-client.factory.js';
 import { explainSamlError } from './saml-error.explainer.js';
 import { SamlRefusal } from './saml-refusal.js';
-import { SamlValidationPool } from './saml-validation.pool.js';
+import { SamlValidationPool, SamlValidationUnavailable } from './saml-validation.pool.js';
 import { inspectResponse, inspectVerifiedAssertion } from './saml-response.inspector.js';
 
 const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
@@ -107,6 +107,8 @@ export class SamlLoginService {
       const { profile } = await this.validation
         .validate(idp.id, stamp, options, body.SAMLResponse as string)
         .catch(async (error: unknown) => {
+          // No worker could answer: an internal error, not something the IdP sent.
+          if (error instanceof SamlValidationUnavailable) throw error;
           // A replayed SP-initiated response first trips over its request ID, consumed by the
           // login that used it: name the replay rather than an unknown request.
           const replayed =

@@ -11,6 +11,8 @@ import { parentPort } from 'node:worker_threads';
 
 /** node-saml clients by IdP and version of its settings; older versions are dropped. */
 const clients = new Map();
+/** Clients kept at most (least recently used dropped), so a deleted IdP's keys do not stay for good. */
+const MAX_CLIENTS = 50;
 const cacheCalls = new Map();
 let lastCacheCall = 0;
 
@@ -31,11 +33,14 @@ function requestCache(idpId) {
 
 function clientFor(idpId, clientKey, options) {
   let client = clients.get(clientKey);
-  if (!client) {
+  if (client) {
+    clients.delete(clientKey);
+  } else {
     for (const key of clients.keys()) if (key.startsWith(`${idpId}:`)) clients.delete(key);
     client = new SAML({ ...options, cacheProvider: requestCache(idpId) });
-    clients.set(clientKey, client);
   }
+  clients.set(clientKey, client);
+  if (clients.size > MAX_CLIENTS) clients.delete(clients.keys().next().value);
   return client;
 }
 
@@ -65,6 +70,7 @@ async function validate({ id, idpId, clientKey, options, samlResponse }) {
   }
 }
 
+parentPort.on('messageerror', (error) => console.error(`SAML validation worker: unreadable message: ${error.message}`));
 parentPort.on('message', (message) => {
   if (message.type === 'validate') {
     void validate(message);
@@ -72,7 +78,7 @@ parentPort.on('message', (message) => {
     const call = cacheCalls.get(message.id);
     cacheCalls.delete(message.id);
     if (!call) return;
-    if (message.error) call.reject(new Error(message.error));
+    if ('error' in message) call.reject(new Error(message.error));
     else call.resolve(message.value);
   }
 });
