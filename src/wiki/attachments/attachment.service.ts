@@ -60,10 +60,7 @@ export class AttachmentService {
 
   /** A current page the viewer may see, with what they may do on it; 404 otherwise. */
   async visiblePage(viewer: Viewer, pageId: string, action: PageAction = 'view'): Promise<{ page: Page; held: Set<PageAction> }> {
-    const page = await this.pages.findPage(pageId);
-    if (!page || page.status !== 'current') throw new NotFoundException('There is no page here, or you may not see it.');
-    const held = await this.permissions.assertPage(viewer, page.id, action);
-    return { page, held };
+    return this.pages.requireAccess(viewer, pageId, action);
   }
 
   /**

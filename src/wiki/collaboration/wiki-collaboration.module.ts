@@ -11,7 +11,6 @@ import { NotificationMailer } from './notifications/notification-mailer.service.
 import { NotificationController } from './notifications/notification.controller.js';
 import { NotificationService } from './notifications/notification.service.js';
 import { UnreadCountInterceptor } from './notifications/unread-count.interceptor.js';
-import { PageAccessService } from './page-access.service.js';
 import { WatchController } from './watches/watch.controller.js';
 import { WatchService } from './watches/watch.service.js';
 
@@ -24,7 +23,6 @@ import { WatchService } from './watches/watch.service.js';
     LabelService,
     NotificationMailer,
     NotificationService,
-    PageAccessService,
     RecentPagesService,
     WatchService,
     { provide: APP_INTERCEPTOR, useClass: UnreadCountInterceptor },

@@ -73,9 +73,8 @@ export class PageDraftService {
 
   /** The viewer's draft of an existing page; they must still be allowed to edit it. */
   async pageTarget(viewer: Viewer, pageId: string): Promise<DraftTarget> {
-    const page = await this.pages.findPage(pageId);
-    if (!page || page.status !== 'current' || !viewer.userId) throw new NotFoundException('There is no page here, or you may not see it.');
-    await this.permissions.assertPage(viewer, page.id, 'edit');
+    if (!viewer.userId) throw new NotFoundException('There is no page here, or you may not see it.');
+    const { page } = await this.pages.requireAccess(viewer, pageId, 'edit');
     return {
       userId: viewer.userId,
       spaceId: page.spaceId,

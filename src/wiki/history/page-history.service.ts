@@ -5,7 +5,7 @@ import { UserInputError } from '../../users/user-input.error.js';
 import { AuditService } from '../audit/audit.service.js';
 import { PageService } from '../pages/page.service.js';
 import { VersionConflictError, type Page } from '../pages/page.types.js';
-import { PermissionService, type PageAction } from '../permissions/permission.service.js';
+import type { PageAction } from '../permissions/permission.service.js';
 import type { Viewer } from '../permissions/viewer.js';
 
 export interface VersionSummary {
@@ -45,16 +45,13 @@ export class PageHistoryService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly pages: PageService,
-    private readonly permissions: PermissionService,
     private readonly audit: AuditService,
   ) {}
 
   /** A current page the viewer may see, with what they may do on it; 404 for hidden pages. */
   async visiblePage(viewer: Viewer, id: string): Promise<{ page: Page; can: Set<PageAction> }> {
-    const page = await this.pages.findPage(id);
-    if (!page || page.status !== 'current') throw new NotFoundException('There is no page here, or you may not see it.');
-    const can = await this.permissions.assertPage(viewer, page.id, 'view');
-    return { page, can };
+    const { page, held } = await this.pages.requireAccess(viewer, id, 'view');
+    return { page, can: held };
   }
 
   /**

@@ -33,9 +33,7 @@ export class LegacyLinksController {
   @Get('pages/viewpage.action')
   async viewPageAction(@Query('pageId') pageId: string, @Req() req: Request, @Res() res: Response) {
     await asViewer(req, async (viewer) => {
-      const page = await this.pages.findPage(pageId);
-      if (!page || page.status !== 'current') throw new NotFoundException('There is no page here, or you may not see it.');
-      await this.permissions.assertPage(viewer, page.id, 'view');
+      const { page } = await this.pages.requireAccess(viewer, pageId, 'view');
       res.redirect(301, pageUrl(page.spaceKey, page.id, page.title));
     });
   }

@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { UserInputError } from '../../users/user-input.error.js';
@@ -51,9 +51,7 @@ export class PageMoveService {
 
   /** A current page the viewer may edit: 404 when hidden or trashed, 403 without edit. */
   async movablePage(viewer: Viewer, id: string): Promise<Page> {
-    const page = await this.pages.findPage(id);
-    if (!page || page.status !== 'current') throw new NotFoundException('There is no page here, or you may not see it.');
-    await this.permissions.assertPage(viewer, id, 'edit');
+    const { page } = await this.pages.requireAccess(viewer, id, 'edit');
     return page;
   }
 

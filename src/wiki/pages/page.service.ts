@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { UserInputError } from '../../users/user-input.error.js';
 import { AuditService } from '../audit/audit.service.js';
 import { sanitizeStorage } from '../content/storage-sanitizer.js';
-import { PermissionService } from '../permissions/permission.service.js';
+import { PermissionService, type PageAction } from '../permissions/permission.service.js';
 import type { Viewer } from '../permissions/viewer.js';
 import { PageEventsService } from './page-events.service.js';
 import { PageLinksService } from './page-links.service.js';
@@ -50,6 +50,17 @@ export class PageService {
     const page = await this.findPage(id);
     if (!page) throw new NotFoundException('There is no page here, or you may not see it.');
     return page;
+  }
+
+  /**
+   * A current page on which the viewer may `action`: 404 when it is missing, in the trash or
+   * hidden from them, 403 when they see it but may not. Returns what they hold there.
+   */
+  async requireAccess(viewer: Viewer, id: string, action: PageAction): Promise<{ page: Page; held: Set<PageAction> }> {
+    const page = await this.findPage(id);
+    if (!page || page.status !== 'current') throw new NotFoundException('There is no page here, or you may not see it.');
+    const held = await this.permissions.assertPage(viewer, page.id, action);
+    return { page, held };
   }
 
   async findByTitle(spaceId: number, title: string): Promise<Page | null> {

@@ -5,7 +5,7 @@ import { renderFormError } from '../../../common/form-errors.js';
 import type { Page } from '../../pages/page.types.js';
 import { viewerFrom } from '../../wiki-viewer.js';
 import { pageUrl } from '../../wiki-urls.js';
-import { PageAccessService } from '../page-access.service.js';
+import { PageService } from '../../pages/page.service.js';
 import { CommentService } from './comment.service.js';
 
 type Form = Record<string, unknown>;
@@ -14,7 +14,7 @@ type Form = Record<string, unknown>;
 @Controller('pages/:pageId/comments')
 export class CommentController {
   constructor(
-    private readonly access: PageAccessService,
+    private readonly pages: PageService,
     private readonly comments: CommentService,
   ) {}
 
@@ -22,7 +22,7 @@ export class CommentController {
   @Post()
   async addComment(@Param('pageId') pageId: string, @Body() body: Form, @Req() req: Request, @Res() res: Response) {
     const viewer = viewerFrom(req);
-    const { page } = await this.access.requirePage(viewer, pageId, 'comment');
+    const { page } = await this.pages.requireAccess(viewer, pageId, 'comment');
     try {
       const id = await this.comments.addComment(viewer, page, body);
       res.redirect(303, this.comments.commentUrl(page, id));
@@ -41,7 +41,7 @@ export class CommentController {
     @Res() res: Response,
   ) {
     const viewer = viewerFrom(req);
-    const { page, held } = await this.access.requirePage(viewer, pageId, 'view');
+    const { page, held } = await this.pages.requireAccess(viewer, pageId, 'view');
     try {
       await this.comments.editComment(viewer, page, held, commentId, body);
       res.redirect(303, this.comments.commentUrl(page, commentId));
@@ -54,7 +54,7 @@ export class CommentController {
   @Post(':commentId/delete')
   async deleteComment(@Param('pageId') pageId: string, @Param('commentId') commentId: string, @Req() req: Request, @Res() res: Response) {
     const viewer = viewerFrom(req);
-    const { page, held } = await this.access.requirePage(viewer, pageId, 'view');
+    const { page, held } = await this.pages.requireAccess(viewer, pageId, 'view');
     await this.comments.deleteComment(viewer, page, held, commentId);
     res.redirect(303, this.comments.commentUrl(page));
   }

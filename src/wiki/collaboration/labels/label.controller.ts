@@ -4,7 +4,7 @@ import { Authenticated, Public } from '../../../common/access.decorators.js';
 import { renderFormError } from '../../../common/form-errors.js';
 import { viewerFrom } from '../../wiki-viewer.js';
 import { pageUrl } from '../../wiki-urls.js';
-import { PageAccessService } from '../page-access.service.js';
+import { PageService } from '../../pages/page.service.js';
 import { pageNumber } from '../page-number.js';
 import { LabelService, labelUrl } from './label.service.js';
 
@@ -13,7 +13,7 @@ type Form = Record<string, unknown>;
 @Controller()
 export class LabelController {
   constructor(
-    private readonly access: PageAccessService,
+    private readonly pages: PageService,
     private readonly labels: LabelService,
   ) {}
 
@@ -21,7 +21,7 @@ export class LabelController {
   @Post('pages/:pageId/labels')
   async addLabels(@Param('pageId') pageId: string, @Body() body: Form, @Req() req: Request, @Res() res: Response) {
     const viewer = viewerFrom(req);
-    const { page } = await this.access.requirePage(viewer, pageId, 'edit');
+    const { page } = await this.pages.requireAccess(viewer, pageId, 'edit');
     const back = pageUrl(page.spaceKey, page.id, page.title);
     try {
       await this.labels.addLabels(viewer, page, body.labels);
@@ -39,7 +39,7 @@ export class LabelController {
   @Authenticated()
   @Post('pages/:pageId/labels/:name/delete')
   async removeLabel(@Param('pageId') pageId: string, @Param('name') name: string, @Req() req: Request, @Res() res: Response) {
-    const { page } = await this.access.requirePage(viewerFrom(req), pageId, 'edit');
+    const { page } = await this.pages.requireAccess(viewerFrom(req), pageId, 'edit');
     await this.labels.removeLabel(page, name);
     res.redirect(303, `${pageUrl(page.spaceKey, page.id, page.title)}#labels`);
   }

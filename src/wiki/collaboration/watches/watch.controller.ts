@@ -5,14 +5,14 @@ import { safeRedirectPath } from '../../../common/safe-redirect.js';
 import { SpaceService } from '../../spaces/space.service.js';
 import { viewerFrom } from '../../wiki-viewer.js';
 import { pageUrl, spaceUrl } from '../../wiki-urls.js';
-import { PageAccessService } from '../page-access.service.js';
+import { PageService } from '../../pages/page.service.js';
 import { WatchService } from './watch.service.js';
 
 /** Watch and Unwatch buttons on the page screen; watchers need to be able to view what they watch. */
 @Controller()
 export class WatchController {
   constructor(
-    private readonly access: PageAccessService,
+    private readonly pages: PageService,
     private readonly spaces: SpaceService,
     private readonly watches: WatchService,
   ) {}
@@ -43,7 +43,7 @@ export class WatchController {
 
   private async setPageWatch(pageId: string, watch: boolean, req: Request, res: Response) {
     const viewer = viewerFrom(req);
-    const { page } = await this.access.requirePage(viewer, pageId, 'view');
+    const { page } = await this.pages.requireAccess(viewer, pageId, 'view');
     await this.watches.setPageWatch(viewer.userId!, page.id, watch);
     res.redirect(303, pageUrl(page.spaceKey, page.id, page.title));
   }
