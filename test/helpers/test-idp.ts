@@ -1,5 +1,6 @@
 import * as samlify from 'samlify';
 import { generate } from 'selfsigned';
+import { EMAIL_FORMAT, POST, REDIRECT, fillLoginTemplate, loginResponseValues } from './saml-response-xml.mjs';
 
 /**
  * An independent SAML IdP for tests, built on samlify: it signs (and shapes) the responses
@@ -10,18 +11,7 @@ import { generate } from 'selfsigned';
 // here come from node-saml, and structure is what the tests check.
 samlify.setSchemaValidator({ validate: () => Promise.resolve('skipped') });
 
-const POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
-const REDIRECT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
-
-export const ENTRA_CLAIMS = {
-  email: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
-  givenName: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname',
-  surname: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname',
-  name: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name',
-  displayName: 'http://schemas.microsoft.com/identity/claims/displayname',
-  objectId: 'http://schemas.microsoft.com/identity/claims/objectidentifier',
-  groups: 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups',
-};
+export { ENTRA_CLAIMS } from './saml-response-xml.mjs';
 
 export interface KeyPair {
   privateKey: string;
@@ -57,22 +47,6 @@ export interface ResponseOptions {
   encryptWith?: { spMetadataXml: string; dataEncryptionAlgorithm?: string; keyEncryptionAlgorithm?: string };
 }
 
-function escapeXml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function attributeStatement(attributes: Record<string, string | string[]>): string {
-  const items = Object.entries(attributes)
-    .map(([name, value]) => {
-      const values = (Array.isArray(value) ? value : [value])
-        .map((v) => `<saml:AttributeValue xsi:type="xs:string">${escapeXml(v)}</saml:AttributeValue>`)
-        .join('');
-      return `<saml:Attribute Name="${escapeXml(name)}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri">${values}</saml:Attribute>`;
-    })
-    .join('');
-  return items ? `<saml:AttributeStatement>${items}</saml:AttributeStatement>` : '';
-}
-
 export class TestIdp {
   readonly entityId: string;
   readonly ssoUrl: string;
@@ -106,7 +80,7 @@ export class TestIdp {
         { Binding: POST, Location: this.ssoUrl },
       ],
       singleLogoutService: [{ Binding: REDIRECT, Location: this.sloUrl }],
-      nameIDFormat: ['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'],
+      nameIDFormat: [EMAIL_FORMAT],
       ...(signatureAlgorithm ? { requestSignatureAlgorithm: signatureAlgorithm } : {}),
       ...extra,
     } as any);
@@ -140,26 +114,17 @@ export class TestIdp {
   /** A signed SAMLResponse (base64), shaped by `options`. */
   async loginResponse(options: ResponseOptions): Promise<string> {
     const sign = options.sign ?? 'assertion';
-    const now = new Date();
-    const later = new Date(now.getTime() + 5 * 60 * 1000).toISOString();
-    const sessionIndex = options.sessionIndex ?? `_session${Date.now()}`;
     const values: Record<string, string> = {
-      ID: `_r${Math.random().toString(16).slice(2)}${Date.now()}`,
-      AssertionID: `_a${Math.random().toString(16).slice(2)}${Date.now()}`,
-      Destination: options.acsUrl,
-      Audience: options.acsUrl,
-      SubjectRecipient: options.acsUrl,
-      Issuer: this.entityId,
-      IssueInstant: now.toISOString(),
-      StatusCode: 'urn:oasis:names:tc:SAML:2.0:status:Success',
-      ConditionsNotBefore: now.toISOString(),
-      ConditionsNotOnOrAfter: later,
-      SubjectConfirmationDataNotOnOrAfter: later,
-      NameIDFormat: options.nameIdFormat ?? 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
-      NameID: options.nameId,
-      InResponseTo: options.inResponseTo ?? '',
-      AuthnStatement: `<saml:AuthnStatement AuthnInstant="${now.toISOString()}" SessionIndex="${sessionIndex}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`,
-      AttributeStatement: attributeStatement(options.attributes ?? {}),
+      ...loginResponseValues({
+        acsUrl: options.acsUrl,
+        issuer: this.entityId,
+        nameId: options.nameId,
+        nameIdFormat: options.nameIdFormat,
+        attributes: options.attributes,
+        inResponseTo: options.inResponseTo,
+        sessionIndex: options.sessionIndex,
+        validForMs: 5 * 60 * 1000,
+      }),
       ...options.values,
       ...options.rawValues,
     };
@@ -180,16 +145,10 @@ export class TestIdp {
         : {},
     );
     const sp = this.sp(options.acsUrl, sign, encryptCert ? { encryptCert } : {});
-    const { context } = await idp.createLoginResponse(sp, {}, 'post', {}, (template: string) => {
-      // samlify's own replacer escapes every value; the statements here are XML fragments.
-      const fragments = new Set(['AuthnStatement', 'AttributeStatement', ...Object.keys(options.rawValues ?? {})]);
-      let xml = template.replace(/\{(\w+)\}/g, (whole, key: string) =>
-        key in values ? (fragments.has(key) ? values[key] : escapeXml(values[key])) : whole,
-      );
-      // IdP-initiated responses carry no InResponseTo at all.
-      if (!options.inResponseTo) xml = xml.replace(/ InResponseTo=""/g, '');
-      return { id: values.ID, context: xml };
-    });
+    // samlify's own replacer escapes every value; the statements and raw values are XML fragments.
+    const { context } = await idp.createLoginResponse(sp, {}, 'post', {}, (template: string) =>
+      fillLoginTemplate(template, values, Object.keys(options.rawValues ?? {})),
+    );
     return context;
   }
 
