@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, hasChromium, launchChromium, logInAsAdmin, watchProblems } from './helpers/browser.js';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from './helpers/test-app.js';
 import { WebSession } from './helpers/web-session.js';
 
 // public/js/drafts.js in a real browser: Debian's Chromium driven by playwright-core.
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`Skipping the browser tests of drafts: ${CHROMIUM} is missing (apt-get install chromium).`);
 
 describe.skipIf(!hasChromium)('drafts.js in Chromium: autosave, offer, restore, discard', () => {
@@ -37,16 +35,10 @@ describe.skipIf(!hasChromium)('drafts.js in Chromium: autosave, offer, restore, 
     const created = await admin.submit('/spaces/DOC/pages', { title: 'Runbook', body: '<p>Steps.</p>', parentId: homeId }, '/spaces/DOC/pages/new');
     pageId = created.headers.location.split('/')[4];
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    browser = await launchChromium();
     page = await browser.newPage();
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(`${base}/login`);
-    await page.fill('#username', 'admin');
-    await page.fill('#password', ADMIN_PASSWORD);
-    await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/login')), page.click('button:has-text("Log in")')]);
+    watchProblems(page, problems);
+    await logInAsAdmin(page, base);
   });
   afterEach(() => expect(problems).toEqual([]));
   afterAll(async () => {

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createUser, escapeHtml, loginAs, loginAsAdmin } from './helpers/admin-fixtures.js';
-import { ADMIN_PASSWORD, startTestApp, type TestApp } from './helpers/test-app.js';
+import { hasChromium, launchChromium, logInAsAdmin, watchProblems } from './helpers/browser.js';
+import { startTestApp, type TestApp } from './helpers/test-app.js';
 import type { WebSession } from './helpers/web-session.js';
 import { createPage, createSpace, limitUsersGroup, pageHtml, post, restrictView } from './helpers/wiki-collab-fixtures.js';
 
@@ -217,8 +217,7 @@ describe('wiki move screen: another parent or space, sibling order, trashed page
 });
 
 // public/js/page-move.js in Debian's Chromium, as in the drafts browser test.
-const CHROMIUM = '/usr/bin/chromium';
-describe.skipIf(!existsSync(CHROMIUM))('page-move.js in Chromium: positions follow the typed parent', () => {
+describe.skipIf(!hasChromium)('page-move.js in Chromium: positions follow the typed parent', () => {
   let t: TestApp;
   let browser: Browser;
   const problems: string[] = [];
@@ -226,7 +225,7 @@ describe.skipIf(!existsSync(CHROMIUM))('page-move.js in Chromium: positions foll
   beforeAll(async () => {
     t = await startTestApp();
     await t.app.listen(0, '127.0.0.1');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -243,14 +242,8 @@ describe.skipIf(!existsSync(CHROMIUM))('page-move.js in Chromium: positions foll
 
     const base = `http://127.0.0.1:${(t.http.address() as AddressInfo).port}`;
     const page = await browser.newPage();
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(`${base}/login`);
-    await page.fill('#username', 'admin');
-    await page.fill('#password', ADMIN_PASSWORD);
-    await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/login')), page.click('button:has-text("Log in")')]);
+    watchProblems(page, problems);
+    await logInAsAdmin(page, base);
 
     await page.goto(`${base}/spaces/DOC/pages/${moving}/move`);
     await page.fill('#parentTitle', 'Team');

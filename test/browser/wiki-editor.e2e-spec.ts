@@ -1,33 +1,23 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { textContent } from 'domutils';
 import { parseDocument } from 'htmlparser2';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, hasChromium, launchChromium, logInAsAdmin, watchProblems } from '../helpers/browser.js';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { WebSession } from '../helpers/web-session.js';
 import { RICH_STORAGE } from './storage-corpus.js';
 
 // The rich editor in a real browser: Debian's Chromium driven by playwright-core.
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`Skipping the browser tests of the page editor: ${CHROMIUM} is missing (apt-get install chromium).`);
 
 const SCREENSHOTS = { editor: '/tmp/atrium-editor.png', page: '/tmp/atrium-page.png', richEditor: '/tmp/atrium-editor-rich.png' };
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 // A 1×1 PNG, uploaded as a page attachment.
 const PIXEL_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');
 
 /** All the text of a storage body (macro parameters included), whitespace collapsed. */
 function textOf(storage: string): string {
   return textContent(parseDocument(storage)).replace(/\s+/g, ' ').trim();
-}
-
-async function logIn(page: Page, base: string): Promise<void> {
-  await page.goto(`${base}/login`);
-  await page.fill('#username', 'admin');
-  await page.fill('#password', ADMIN_PASSWORD);
-  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/login')), page.click('button:has-text("Log in")')]);
 }
 
 describe.skipIf(!hasChromium)('page editor in Chromium', () => {
@@ -54,13 +44,10 @@ describe.skipIf(!hasChromium)('page editor in Chromium', () => {
     await admin.submit('/spaces', { key: 'OPS', name: 'Operations', description: '' }, '/spaces/new');
     await admin.submit('/spaces/OPS/pages', { title: 'Runbook', body: '<p>Steps.</p>' }, '/spaces/OPS/pages/new');
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-    });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await logIn(page, base);
+    watchProblems(page, cspViolations, pageErrors);
+    await logInAsAdmin(page, base);
   });
 
   // Every test runs under Atrium's CSP (script-src and style-src 'self'): nothing the editor
@@ -289,7 +276,7 @@ describe.skipIf(!hasChromium)('page editor in Chromium', () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     try {
       const plain = await context.newPage();
-      await logIn(plain, base);
+      await logInAsAdmin(plain, base);
       await plain.goto(`${base}/spaces/DOC/pages/new`);
       expect(await plain.locator('textarea#body').isVisible()).toBe(true);
       await plain.fill('#title', 'No script');
@@ -304,9 +291,7 @@ describe.skipIf(!hasChromium)('page editor in Chromium', () => {
   it('would notice a CSP violation (the check above is live)', async () => {
     const probe = await browser.newPage();
     const seen: string[] = [];
-    probe.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) seen.push(m.text());
-    });
+    watchProblems(probe, seen, []);
     await probe.goto(`${base}/login`);
     await probe.evaluate(() => document.body.setAttribute('style', 'color: red'));
     await expect.poll(() => seen.length).toBeGreaterThan(0);
