@@ -1,7 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import type { SessionData } from 'express-session';
+import request from 'supertest';
+import { SessionStoreProvider } from '../src/sessions/session-store.provider.js';
 import { createUser, loginAs, loginAsAdmin } from './helpers/admin-fixtures.js';
-import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { basicAuth } from './helpers/login-fixtures.js';
+import { ADMIN_PASSWORD, startTestApp, type TestApp } from './helpers/test-app.js';
 import type { WebSession } from './helpers/web-session.js';
 import { createPage, createSpace, editPage, limitUsersGroup, pageHtml, post, restrictView, userId } from './helpers/wiki-collab-fixtures.js';
 
@@ -180,6 +184,28 @@ describe('watching pages and spaces, in-app notifications', () => {
     // Fresh page is in the trash: named, not linked.
     expect(html).toContain('“Fresh page”');
     expect(unreadCount(html)).toBe('2');
+  });
+
+  it('counts the same in the header for a session (read with it) and for Basic auth (a query of its own), admins seeing restricted pages', async () => {
+    // The Guide is restricted to others; an administrator still sees it, and its notification.
+    await post(admin, '/spaces/DOC/watch');
+    expect((await editPage(t, s.alice, guide, '<p>For the admin</p>')).status).toBe(303);
+    const viaBasic = async (username: string, password: string) =>
+      unreadCount((await request(t.http).get('/notifications').set('Authorization', basicAuth(username, password)).set('Accept', 'text/html').expect(200)).text);
+
+    expect(unreadCount((await admin.agent.get('/spaces').expect(200)).text)).toBe('1');
+    expect(await viaBasic('admin', ADMIN_PASSWORD)).toBe('1');
+    // The session's own query read the count (no query of its own on a page view).
+    const [{ sid }] = await t.db.query(`SELECT sid FROM sessions WHERE sess->>'userId' = $1 LIMIT 1`, [await userId(t, 'admin')]);
+    const store = t.app.get(SessionStoreProvider).store;
+    const loaded = await new Promise<SessionData | null | undefined>((resolve, reject) => store.get(sid, (e, v) => (e ? reject(e) : resolve(v))));
+    expect(loaded?.loadedColumns).toEqual({ unreadNotifications: 1 });
+    // Erin lost the Guide in the test before: its edit neither notifies nor counts for her.
+    expect(unreadCount((await s.erin.agent.get('/spaces').expect(200)).text)).toBe('2');
+    expect(await viaBasic('erin', PASSWORD)).toBe('2');
+    expect(unreadCount((await s.dave.agent.get('/spaces').expect(200)).text)).toBeNull();
+    expect(await viaBasic('dave', PASSWORD)).toBeNull();
+    await post(admin, '/spaces/DOC/unwatch');
   });
 
   it('notifies on a move to a new parent or space and on a restore from the trash, not on a new place among siblings', async () => {

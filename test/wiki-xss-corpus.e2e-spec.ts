@@ -234,6 +234,24 @@ describe('wiki sanitiser corpus: XSS payloads are stored and rendered inert', ()
     },
   );
 
+  it('renders every payload inert even when it reached the database without the write-time sanitiser', async () => {
+    const form = await admin.agent.get(`/spaces/XSS/pages/new?parent=${homeId}`).expect(200);
+    const created = await admin.agent
+      .post('/spaces/XSS/pages')
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(form.text), title: 'Written behind our back', body: '<p>Clean</p>', parentId: homeId });
+    expect(created.status).toBe(303);
+    const pageId = created.headers.location.split('/')[4];
+    for (const [name, payload] of CORPUS) {
+      // A new version number each time, as any real write makes, so no cached rendering answers.
+      await t.db.query(`UPDATE pages SET body = $2, version = version + 1 WHERE id = $1`, [pageId, wrap(payload)]);
+      const view = await admin.agent.get(created.headers.location).expect(200);
+      expect(view.text, name).toContain('Before the payload.')
+      expectSectionsInert(view.text, 'page-body');
+      expectDocumentInert(view.text);
+    }
+  });
+
   it('escapes a title carrying a payload wherever it is shown', async () => {
     const title = `<img src=x onerror=alert(1)><script>alert(2)</script>`;
     const form = await admin.agent.get(`/spaces/XSS/pages/new?parent=${homeId}`).expect(200);

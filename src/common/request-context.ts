@@ -15,6 +15,8 @@ declare module 'express-session' {
      * Saves every signed-in request a second round trip for the user.
      */
     loadedUser?: UserSummary | null;
+    /** SessionUserColumns' values for that user, by name (empty when no user); never stored. */
+    loadedColumns?: Record<string, unknown>;
   }
 }
 

@@ -1,5 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import { SessionsModule } from '../../sessions/sessions.module.js';
 import { PageScreenRegistry } from '../pages/page-screen.registry.js';
 import { WikiModule } from '../wiki.module.js';
 import { RecentPagesService } from './activity/recent-pages.service.js';
@@ -16,7 +17,7 @@ import { WatchService } from './watches/watch.service.js';
 
 /** Comments, labels, watching, notifications, and the dashboard's page lists. */
 @Module({
-  imports: [WikiModule],
+  imports: [WikiModule, SessionsModule],
   controllers: [CommentController, LabelController, WatchController, NotificationController],
   providers: [
     CommentService,

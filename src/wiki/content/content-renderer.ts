@@ -2,7 +2,7 @@ import render from 'dom-serializer';
 import { Element, Text, type ChildNode } from 'domhandler';
 import { findAll, textContent } from 'domutils';
 import { parseDocument } from 'htmlparser2';
-import { sanitizeStorage, sanitizeView } from './storage-sanitizer.js';
+import { sanitizeView, unwrapCdata } from './storage-sanitizer.js';
 
 export interface LinkTarget {
   title: string;
@@ -57,11 +57,12 @@ function replace(node: Element, replacement: ChildNode | ChildNode[]): void {
 
 /**
  * Storage format → view HTML: page links resolved by title, attachment images, panels,
- * code blocks, task lists, "Table of contents" and "Children display". Sanitised on the
- * way in and again on the way out.
+ * code blocks, task lists, "Table of contents" and "Children display". What comes out passes the
+ * view allowlist (sanitizeView), whatever went in: storage was sanitised when it was written, and
+ * the render-time pass is on the output, the HTML the browser gets, so one pass suffices.
  */
 export function renderStorage(storage: string, ctx: RenderContext): string {
-  const doc = parse(sanitizeStorage(storage));
+  const doc = parse(unwrapCdata(storage));
 
   // Headings get ids for the table of contents.
   const headings = findAll((e) => /^h[1-6]$/.test(e.name), doc.children);

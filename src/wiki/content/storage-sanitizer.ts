@@ -46,7 +46,8 @@ const STORAGE_OPTIONS: sanitizeHtml.IOptions = {
 };
 
 /** CDATA (Confluence's code macro body) becomes escaped text before parsing. */
-function unwrapCdata(input: string): string {
+export function unwrapCdata(input: string): string {
+  if (!input.includes('<![CDATA[')) return input;
   return input.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_m, text: string) =>
     text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
   );

@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { preparedQuery } from '../../../database/prepared-query.js';
+import { SessionUserColumns } from '../../../sessions/session-user-columns.js';
 import { ADMINS_GROUP } from '../../../users/group.entity.js';
 import { PageEventsService, type PageEvent } from '../../pages/page-events.service.js';
 import { pageVisibleSql, spaceGrantSql, viewRestrictionSql } from '../../permissions/permission.service.js';
@@ -12,6 +13,19 @@ import { notificationVerb, unreadBadge } from './notification-text.js';
 
 export const NOTIFICATION_PAGE_SIZE = 50;
 const ID = /^\d{1,18}$/;
+/** The session column (SessionUserColumns) holding the signed-in user's unread count. */
+export const UNREAD_COLUMN = 'unreadNotifications';
+
+/**
+ * The user's unread notifications about pages they may view now, counted up to the badge's cap
+ * (100 rows): `userId` a uuid expression, `isAdmin` a boolean one.
+ */
+function unreadCountSql(userId: string, isAdmin: string): string {
+  return `SELECT count(*)::int FROM (SELECT 1 FROM notifications n JOIN pages p ON p.id = n.page_id
+     WHERE n.user_id = ${userId}::uuid AND n.read_at IS NULL
+       AND (${isAdmin} OR (${spaceGrantSql('p.space_id', 'view', userId)} AND ${viewRestrictionSql('p', userId)}))
+     LIMIT 100) unread`;
+}
 
 export interface NotificationItem {
   id: string;
@@ -36,10 +50,13 @@ export class NotificationService implements OnModuleInit {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: PageEventsService,
     private readonly mailer: NotificationMailer,
+    private readonly sessionColumns: SessionUserColumns,
   ) {}
 
   onModuleInit(): void {
     this.events.subscribe((event) => this.notifyWatchers(event));
+    // Every signed-in HTML page shows the count: read it with the session, not in a query of its own.
+    this.sessionColumns.register(UNREAD_COLUMN, (user) => unreadCountSql(user.userId, user.isAdmin));
   }
 
   /**
@@ -103,12 +120,14 @@ export class NotificationService implements OnModuleInit {
     };
   }
 
-  /** For the header on every HTML page: one indexed query, capped at 100 rows. */
+  /**
+   * For the header when the session did not bring the count (a request signed in some other way,
+   * or a session begun during it).
+   */
   async unreadBadge(viewer: Viewer): Promise<string | null> {
     const [{ n }] = await preparedQuery<{ n: number }>(
       this.dataSource,
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM notifications n JOIN pages p ON p.id = n.page_id
-         WHERE n.user_id = $1 AND n.read_at IS NULL AND ${pageVisibleSql(viewer, 'p', '$1')} LIMIT 100) unread`,
+      `SELECT (${unreadCountSql('$1', viewer.isAdmin ? 'TRUE' : 'FALSE')}) AS n`,
       [viewer.userId],
     );
     return unreadBadge(n);
