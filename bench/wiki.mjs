@@ -295,14 +295,14 @@ function buildRows(rounds, notes) {
 // Why a figure falls short, from profiling the app (--profile) and the queries (pg_stat_statements).
 const SHORTFALLS = {
   'View throughput against the baseline':
-    'A view does far more than the baseline route: three queries against one (the session with its user; the unread ' +
-    "count for the header; the page with the viewer's permissions, authors, breadcrumbs, the root of the page tree " +
-    "and every section's data: comments, labels, attachments, watch state), a body rendered through the storage " +
-    'parser and sanitised on the way in and out (every measured view misses the render cache on purpose), the ' +
-    'layout with its partials, a CSRF token, a request log line, and the Nest guards and interceptors. On this ' +
-    'virtual machine each query round trip also costs each process about 0.1-0.2 ms of kernel time (socket writes ' +
-    'and wake-ups), as each response does. The CPU per request in the two rows above shows where the difference ' +
-    'goes; with both processes sharing two cores, throughput follows it.',
+    'A view does far more than the baseline route: two queries against one (the session with its user and the ' +
+    "header's unread count; the page with the viewer's permissions, authors, breadcrumbs, the root of the page tree " +
+    "and every section's data: comments, labels, attachments, watch state), a body parsed from storage and sanitised " +
+    'on its way out (every measured view misses the render cache on purpose), the layout with its partials, a CSRF ' +
+    'token, a request log line, and the Nest guards and interceptors. On this virtual machine each query round trip ' +
+    'also costs each process about 0.1-0.2 ms of kernel time (socket writes and wake-ups), as each response does. ' +
+    'The CPU per request in the two rows above shows where the difference goes; with both processes sharing two ' +
+    'cores, throughput follows it. "Where the page-view figure stands" above breaks it down.',
   search:
     'A two-word query of common words matches most pages. Search ranks a bounded set of candidates (the 200 most ' +
     'recently updated matches and up to 100 title matches, src/wiki/search/search.service.ts) and highlights 20 ' +

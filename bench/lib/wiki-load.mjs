@@ -36,6 +36,12 @@ export async function startWikiApp({ root, tmpRoot, name, databaseUrl, profileFi
   log(`  ${name}: Atrium on ${base} (started in ${(ms / 1000).toFixed(1)} s)`);
   const app = { name, base, child, home, jar: null };
   app.jar = await passwordLogin(base, BENCH_USER, BENCH_PASSWORD);
+  // Login redirects to the dashboard, and a browser following it gets the CSRF cookie of the
+  // signed-in session there (the one from the login form was bound to no session) and sends it
+  // with every later page, which then has no new token to make.
+  const landing = await request(base, '/', { headers: { cookie: cookieHeader(app.jar) } });
+  if (landing.status !== 200) throw new Error(`GET / after login answered ${landing.status}`);
+  keepCookies(app.jar, landing);
   return app;
 }
 
