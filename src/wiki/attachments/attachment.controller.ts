@@ -5,6 +5,7 @@ import { setFlash } from '../../common/flash.js';
 import { UserInputError } from '../../users/user-input.error.js';
 import type { Viewer } from '../permissions/viewer.js';
 import { asViewer, viewerFrom } from '../wiki-viewer.js';
+import { pageSpace } from '../pages/page.types.js';
 import { pageUrl } from '../wiki-urls.js';
 import { AttachPermissionGuard } from './attach-permission.guard.js';
 import { AttachmentUploadInterceptor, MAX_FILES_PER_UPLOAD, uploadedFiles } from './attachment-upload.interceptor.js';
@@ -77,7 +78,7 @@ export class AttachmentController {
     return {
       title: `Attachments: ${page.title}`,
       page,
-      space: { key: page.spaceKey },
+      space: pageSpace(page),
       pageLink: pageUrl(page.spaceKey, page.id, page.title),
       uploadUrl: attachmentsListUrl(page),
       items,

@@ -1,4 +1,4 @@
-import type { Page } from '../pages/page.types.js';
+import { pageSpace, type Page } from '../pages/page.types.js';
 import type { PageAction } from '../permissions/permission.service.js';
 import { pageUrl } from '../wiki-urls.js';
 import { diffUrl, historyUrl, versionUrl } from './history-urls.js';
@@ -40,7 +40,7 @@ export function historyScreen(page: Page, list: VersionList, can: Set<PageAction
   return {
     title: `History of ${page.title}`,
     page,
-    space: { key: page.spaceKey },
+    space: pageSpace(page),
     ...pageLinks(page),
     diffAction: `/spaces/${encodeURIComponent(page.spaceKey)}/pages/${page.id}/diff`,
     canCompare: page.version > 1,
@@ -58,7 +58,7 @@ export function versionScreen(page: Page, version: PageVersion, html: string, ca
   return {
     title: `${version.title} (version ${version.version})`,
     page,
-    space: { key: page.spaceKey },
+    space: pageSpace(page),
     ...pageLinks(page),
     version: {
       ...version,
@@ -84,7 +84,7 @@ export function diffScreen(page: Page, from: PageVersion, to: PageVersion) {
   return {
     title: `Compare versions of ${page.title}`,
     page,
-    space: { key: page.spaceKey },
+    space: pageSpace(page),
     ...pageLinks(page),
     from: describe(from),
     to: describe(to),

@@ -10,7 +10,7 @@ import { PAGE_SUBROUTES, pageUrl, slugify } from '../wiki-urls.js';
 import { PageTreeService } from './page-tree.service.js';
 import { PageViewService } from './page-view.service.js';
 import { PageService } from './page.service.js';
-import { VersionConflictError, type Page } from './page.types.js';
+import { pageSpace, VersionConflictError, type Page } from './page.types.js';
 import { TrashedPageError } from './trashed-page.error.js';
 import { TrashedPageFilter } from './trashed-page.filter.js';
 
@@ -56,7 +56,7 @@ export class PageController {
     const viewer = viewerFrom(req);
     const page = await this.pageIn(viewer, key, id, 'edit');
     await this.permissions.assertPage(viewer, id, 'edit');
-    res.render('wiki/page-edit', { title: `Edit ${page.title}`, space: { key: page.spaceKey }, page, values: { ...page, baseVersion: page.version } });
+    res.render('wiki/page-edit', { title: `Edit ${page.title}`, space: pageSpace(page), page, values: { ...page, baseVersion: page.version } });
   }
 
   @Authenticated()
@@ -72,14 +72,14 @@ export class PageController {
         // Keep the person's work: both texts side by side, their version to save again.
         res.status(409).render('wiki/page-edit', {
           title: `Edit ${page.title}`,
-          space: { key: page.spaceKey },
+          space: pageSpace(page),
           page,
           conflict: { theirs: error.current, yourBase: error.baseVersion },
           values: { ...body, baseVersion: error.current.version },
         });
         return;
       }
-      renderFormError(res, error, 'wiki/page-edit', { title: `Edit ${page.title}`, space: { key: page.spaceKey }, page, values: body });
+      renderFormError(res, error, 'wiki/page-edit', { title: `Edit ${page.title}`, space: pageSpace(page), page, values: body });
     }
   }
 
@@ -130,7 +130,7 @@ export class PageController {
       // Old titles and moved spaces redirect to the canonical address.
       if (page.spaceKey !== key || slug !== slugify(page.title)) return res.redirect(301, pageUrl(page.spaceKey, page.id, page.title));
       const screen = await this.views.pageScreen(viewer, view);
-      res.render('wiki/page', { title: page.title, page, space: { key: page.spaceKey }, ...screen });
+      res.render('wiki/page', { title: page.title, page, space: pageSpace(page), ...screen });
     });
   }
 

@@ -3,6 +3,7 @@ export interface Page {
   id: string;
   spaceId: number;
   spaceKey: string;
+  spaceName: string;
   parentId: string | null;
   ancestors: string[];
   position: number;
@@ -16,8 +17,13 @@ export interface Page {
   updatedAt: Date;
 }
 
+/** The page's space as screens name it: breadcrumbs and the sidebar show the name, links use the key. */
+export function pageSpace(page: Pick<Page, 'spaceKey' | 'spaceName'>): { key: string; name: string } {
+  return { key: page.spaceKey, name: page.spaceName };
+}
+
 /** The columns of a Page, over `pages p JOIN spaces s`. */
-export const PAGE_COLUMNS = `p.id::text, p.space_id AS "spaceId", s.key AS "spaceKey", p.parent_id::text AS "parentId",
+export const PAGE_COLUMNS = `p.id::text, p.space_id AS "spaceId", s.key AS "spaceKey", s.name AS "spaceName", p.parent_id::text AS "parentId",
          p.ancestors::text[] AS ancestors, p.position, p.title, p.status, p.version, p.body,
          p.created_by AS "createdBy", p.created_at AS "createdAt", p.updated_by AS "updatedBy", p.updated_at AS "updatedAt"`;
 

@@ -6,6 +6,7 @@ import { renderFormError } from '../../common/form-errors.js';
 import { PageService } from '../pages/page.service.js';
 import { SpaceService } from '../spaces/space.service.js';
 import { viewerFrom } from '../wiki-viewer.js';
+import { pageSpace } from '../pages/page.types.js';
 import { pageUrl } from '../wiki-urls.js';
 import { PageRestrictionsService } from './page-restrictions.service.js';
 import { PermissionService } from './permission.service.js';
@@ -120,7 +121,7 @@ export class PermissionsController {
       title: `Restrictions: ${page.title}`,
       page,
       pageLink: pageUrl(page.spaceKey, page.id, page.title),
-      space: { key: page.spaceKey },
+      space: pageSpace(page),
       viewList: list.filter((r) => r.kind === 'view'),
       editList: list.filter((r) => r.kind === 'edit'),
       values: {},
