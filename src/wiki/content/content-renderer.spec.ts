@@ -22,6 +22,28 @@ describe('renderStorage', () => {
     expect(html).toContain('gone');
   });
 
+  it('shows text that looks like markup as the text it is: in paragraphs, code, headings, panel titles and titles', () => {
+    const html = renderStorage(
+      '<p>Use List&lt;String&gt; and &lt;b&gt;not bold&lt;/b&gt;, Q&amp;A.</p>' +
+        '<ac:structured-macro ac:name="code"><ac:plain-text-body><![CDATA[Map<K, V> m = "<b>hi</b>";]]></ac:plain-text-body></ac:structured-macro>' +
+        '<ac:structured-macro ac:name="toc" /><h2>Use &lt;div&gt; tags</h2>' +
+        '<ac:structured-macro ac:name="note"><ac:parameter ac:name="title">About &lt;tags&gt;</ac:parameter><ac:rich-text-body><p>n</p></ac:rich-text-body></ac:structured-macro>' +
+        '<p><ac:link><ri:page ri:content-title="Q&amp;A &lt;v1&gt;" /></ac:link></p><ac:structured-macro ac:name="children" />',
+      ctx({
+        pages: new Map([['q&a <v1>', { title: 'Q&A <v1>', url: '/spaces/DOC/pages/4/q-a-v1' }]]),
+        children: [{ title: '<img src=x onerror=alert(1)>', url: '/spaces/DOC/pages/5/img' }],
+      }),
+    );
+    expect(html).toContain('<p>Use List&lt;String&gt; and &lt;b&gt;not bold&lt;/b&gt;, Q&amp;A.</p>');
+    expect(html).toContain('<code>Map&lt;K, V&gt; m = "&lt;b&gt;hi&lt;/b&gt;";</code>');
+    expect(html).toContain('<h2 id="use-div-tags">Use &lt;div&gt; tags</h2>');
+    expect(html).toContain('<a href="#use-div-tags">Use &lt;div&gt; tags</a>');
+    expect(html).toContain('<div class="panel-title">About &lt;tags&gt;</div>');
+    expect(html).toContain('class="page-link">Q&amp;A &lt;v1&gt;</a>');
+    expect(html).toContain('class="page-link">&lt;img src=x onerror=alert(1)&gt;</a>');
+    expect(html).not.toMatch(/<(b|img)[ >]|<div>|<tags>/);
+  });
+
   it('renders panels, code, the table of contents and children', () => {
     const html = renderStorage(
       '<ac:structured-macro ac:name="toc" /><h2>Intro</h2><h2>Intro</h2>' +

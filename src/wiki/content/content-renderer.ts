@@ -142,5 +142,7 @@ export function renderStorage(storage: string, ctx: RenderContext): string {
     }
   }
 
-  return sanitizeView(render(doc.children, { xmlMode: false, decodeEntities: false }));
+  // The parser decoded entities in text and attributes (and the renderer adds plain text: titles,
+  // headings), so serialising must encode them again: "List&lt;String&gt;" stays text.
+  return sanitizeView(render(doc.children, { xmlMode: false, encodeEntities: 'utf8' }));
 }
