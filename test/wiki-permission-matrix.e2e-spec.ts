@@ -242,4 +242,25 @@ describe('wiki permission matrix', () => {
     const anonymous = await request(t.http).get(`/pages/viewpage.action?pageId=${ids.openHome}`);
     expect(anonymous.status).toBe(301);
   });
+
+  it('without the global "use" permission a user cannot create a space, by form or REST, and nothing is written', async () => {
+    // Still without it, from the test before.
+    const before = { spaces: await t.db.query(`SELECT key FROM spaces ORDER BY key`), audit: await t.db.query(`SELECT id FROM audit_log ORDER BY id`) };
+    expect((await sessions.editor.agent.get('/spaces').expect(200)).text).not.toContain('href="/spaces/new"');
+    const form = await sessions.editor.agent.get('/spaces/new');
+    expect(form.status).toBe(403);
+    expect(form.text).toContain('Creating a space needs the global &quot;can use&quot; permission');
+    const token = await sessions.editor.csrfToken('/spaces');
+    const posted = await sessions.editor.agent.post('/spaces').type('form').send({ _csrf: token, key: 'NOPE', name: 'Nope', description: '' });
+    expect(posted.status).toBe(403);
+    const rest = await request(t.http)
+      .post('/rest/api/space')
+      .set('Authorization', basicAuth('editor', passwords.editor))
+      .send({ key: 'NOPE2', name: 'Nope too' });
+    expect(rest.status).toBe(403);
+    expect(rest.body.message).toContain('can use');
+    expect({ spaces: await t.db.query(`SELECT key FROM spaces ORDER BY key`), audit: await t.db.query(`SELECT id FROM audit_log ORDER BY id`) }).toEqual(before);
+    // Someone who holds it (here through being an administrator) sees the button.
+    expect((await sessions.admin.agent.get('/spaces').expect(200)).text).toContain('href="/spaces/new"');
+  });
 });

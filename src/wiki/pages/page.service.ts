@@ -87,8 +87,12 @@ export class PageService {
     return { title, body: sanitizeStorage(rawBody) };
   }
 
-  /** A new page at the top of the space, or under `parentId`, as the last child. */
-  async createPage(viewer: Viewer, spaceId: number, parentId: string | null, input: PageInput): Promise<Page> {
+  /**
+   * A new page at the top of the space, or under `parentId`, as the last child. With
+   * `restrictionsOf`, the new page gets that page's view and edit restrictions in the same
+   * transaction (a copy is never readable by more people than its original, even for a moment).
+   */
+  async createPage(viewer: Viewer, spaceId: number, parentId: string | null, input: PageInput, restrictionsOf?: string): Promise<Page> {
     await this.permissions.assertSpace(viewer, spaceId, 'edit');
     let ancestors: string[] = [];
     if (parentId) {
@@ -109,6 +113,12 @@ export class PageService {
         [spaceId, parentId, ancestors, title, body, viewer.userId],
       );
       await this.insertVersion(tx, row.id, viewer.userId, '', false);
+      if (restrictionsOf) {
+        await tx.query(
+          `INSERT INTO page_restrictions (page_id, kind, group_id, user_id) SELECT $1, kind, group_id, user_id FROM page_restrictions WHERE page_id = $2`,
+          [row.id, restrictionsOf],
+        );
+      }
       // The author's autosaved draft of this new page is now saved for real (drafts: src/wiki/history).
       await tx.query(`DELETE FROM page_drafts WHERE user_id = $1 AND page_id IS NULL AND space_id = $2 AND parent_id IS NOT DISTINCT FROM $3::bigint`, [
         viewer.userId,
@@ -163,17 +173,23 @@ export class PageService {
     return (await this.findPage(id))!;
   }
 
-  /** A copy under the same parent, titled "Copy of …" unless a title is given. */
+  /**
+   * A copy under the same parent, titled "Copy of …" unless a title is given, with the page's
+   * view and edit restrictions, as Confluence copies them.
+   */
   async copyPage(viewer: Viewer, id: string, input: { title?: unknown }): Promise<Page> {
     const page = await this.requirePage(id);
     await this.permissions.assertPage(viewer, id, 'view');
     const title = text(input.title).trim() || `Copy of ${page.title}`.slice(0, MAX_TITLE);
-    return this.createPage(viewer, page.spaceId, page.parentId, { title, body: page.body });
+    return this.createPage(viewer, page.spaceId, page.parentId, { title, body: page.body }, page.id);
   }
 
   /**
-   * Moves the page to the space trash. Its children move up to its parent, as in
-   * Confluence. The space home page stays.
+   * Moves the page to the space trash. Its children move up to its parent, as in Confluence. A
+   * view restriction on the page goes with them, so nothing below it becomes readable to more
+   * people: a child without a view restriction of its own gets a copy of the page's. Two
+   * restrictions cannot be merged into one without widening or narrowing either, so a child with
+   * its own is refused, and nothing changes. The space home page stays.
    */
   async trashPage(viewer: Viewer, id: string): Promise<Page> {
     const page = await this.requirePage(id);
@@ -182,6 +198,13 @@ export class PageService {
     const [space] = await this.dataSource.query(`SELECT homepage_id::text AS home FROM spaces WHERE id = $1`, [page.spaceId]);
     if (space.home === page.id) throw new UserInputError({ page: 'The space home page cannot be deleted.' });
     await this.inTransaction(async (tx) => {
+      const carried = await this.carryViewRestriction(tx, page);
+      if (carried) {
+        await this.audit.record(
+          { actorId: viewer.userId, action: 'page.restriction-added', spaceId: page.spaceId, pageId: id, summary: `Copied the view restriction of "${page.title}" to the ${carried} page(s) directly below it, which move up` },
+          tx,
+        );
+      }
       // Children and their subtrees lose this page from their ancestor chain.
       await tx.query(
         `UPDATE pages SET ancestors = array_remove(ancestors, $1::bigint),
@@ -194,6 +217,41 @@ export class PageService {
     });
     await this.events.emit({ kind: 'trashed', pageId: id, actorId: viewer.userId });
     return (await this.findPage(id))!;
+  }
+
+  /**
+   * Copies the page's view restriction to its current children, before they move up; how many
+   * got it (0 when the page has none).
+   */
+  private async carryViewRestriction(tx: EntityManager, page: Page): Promise<number> {
+    const [{ restricted, children }] = await tx.query(
+      `SELECT EXISTS (SELECT 1 FROM page_restrictions WHERE page_id = $1 AND kind = 'view') AS restricted,
+              (SELECT count(*)::int FROM pages WHERE parent_id = $1 AND status = 'current') AS children`,
+      [page.id],
+    );
+    if (!restricted || !children) return 0;
+    const own: { title: string }[] = await tx.query(
+      `SELECT c.title FROM pages c WHERE c.parent_id = $1 AND c.status = 'current'
+          AND EXISTS (SELECT 1 FROM page_restrictions r WHERE r.page_id = c.id AND r.kind = 'view') ORDER BY c.position LIMIT 5`,
+      [page.id],
+    );
+    if (own.length) {
+      const titles = own.map((c) => `"${c.title}"`).join(', ');
+      const one = own.length === 1;
+      throw new UserInputError({
+        page:
+          `This page cannot be deleted yet: its view restriction would have to move to the pages below it, and ${titles} ` +
+          `already ${one ? 'has a view restriction of its' : 'have view restrictions of their'} own. Change those restrictions, ` +
+          'or move those pages elsewhere, first. Nothing was changed.',
+      });
+    }
+    await tx.query(
+      `INSERT INTO page_restrictions (page_id, kind, group_id, user_id)
+       SELECT c.id, 'view', r.group_id, r.user_id FROM pages c JOIN page_restrictions r ON r.page_id = $1 AND r.kind = 'view'
+        WHERE c.parent_id = $1 AND c.status = 'current'`,
+      [page.id],
+    );
+    return children;
   }
 
   /** Space admins restore from the trash: under the old parent if it is still there, else at the top. */

@@ -114,6 +114,21 @@ export class PermissionService {
     return held.has('view') ? held : new Set();
   }
 
+  /** Whether the viewer holds the global "can use" permission (administrators always do). */
+  async canUse(viewer: Viewer): Promise<boolean> {
+    if (viewer.isAdmin) return true;
+    if (!viewer.userId) return false;
+    const [{ ok }] = await preparedQuery<{ ok: boolean }>(this.dataSource, `SELECT ${globalUseSql('$1')} AS ok`, [viewer.userId]);
+    return ok;
+  }
+
+  /** Creating a space, like every other use of the wiki, needs the global "can use" permission. */
+  async assertCanCreateSpace(viewer: Viewer): Promise<void> {
+    if (!(await this.canUse(viewer))) {
+      throw new ForbiddenException('Creating a space needs the global "can use" permission. Ask an administrator for it.');
+    }
+  }
+
   /** What the viewer may do on one page (pageHeld), in one query. */
   async pagePermissions(viewer: Viewer, pageId: number | string): Promise<Set<PageAction>> {
     const rows = await preparedQuery<PageAccessRow>(this.dataSource, `SELECT ${pageAccessSql(viewer, 'p', '$2')} FROM pages p WHERE p.id = $1`, [

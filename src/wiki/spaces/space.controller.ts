@@ -27,13 +27,14 @@ export class SpaceController {
     res.render('wiki/space-directory', {
       title: 'Spaces',
       spaces: spaces.map((s) => ({ ...s, url: spaceUrl(s.key) })),
-      canCreate: !!req.user,
+      canCreate: !!req.user && (await this.permissions.canUse(viewerFrom(req))),
     });
   }
 
   @Authenticated()
   @Get('new')
-  showCreateSpace(@Res() res: Response): void {
+  async showCreateSpace(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.permissions.assertCanCreateSpace(viewerFrom(req));
     res.render('wiki/space-new', { title: 'Create space', values: {} });
   }
 

@@ -58,6 +58,7 @@ export class SpaceService {
    */
   async createSpace(viewer: Viewer, input: { key?: unknown; name?: unknown; description?: unknown }): Promise<Space> {
     if (!viewer.userId) throw new UserInputError({ key: 'Log in to create a space.' });
+    await this.permissions.assertCanCreateSpace(viewer);
     const key = text(input.key).toUpperCase();
     const name = text(input.name);
     const description = text(input.description);

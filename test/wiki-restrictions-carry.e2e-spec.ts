@@ -1,0 +1,114 @@
+import { createUser, loginAs, loginAsAdmin } from './helpers/admin-fixtures.js';
+import { startTestApp, type TestApp } from './helpers/test-app.js';
+import type { WebSession } from './helpers/web-session.js';
+import { createPage, createSpace, pageHtml, post, restrictView } from './helpers/wiki-collab-fixtures.js';
+
+const PASSWORD = 'Pa55word-long-1';
+
+/** A page's restrictions as "kind:username-or-group", sorted, for comparing whole sets. */
+async function restrictions(t: TestApp, pageId: string): Promise<string[]> {
+  const rows: { line: string }[] = await t.db.query(
+    `SELECT r.kind || ':' || coalesce(u.username, g.name) AS line FROM page_restrictions r
+       LEFT JOIN users u ON u.id = r.user_id LEFT JOIN groups g ON g.id = r.group_id WHERE r.page_id = $1 ORDER BY 1`,
+    [pageId],
+  );
+  return rows.map((r) => r.line);
+}
+
+async function placeOf(t: TestApp, pageId: string) {
+  const [row] = await t.db.query(`SELECT status, parent_id::text AS "parentId", ancestors::text[] AS ancestors FROM pages WHERE id = $1`, [pageId]);
+  return row;
+}
+
+/** How many pages the search shows `s` for a word only those pages hold. */
+async function searchHits(s: WebSession, word: string): Promise<number> {
+  const html = (await s.agent.get(`/search?q=${word}`).expect(200)).text;
+  return (html.match(/class="search-hit"/g) ?? []).length;
+}
+
+describe('view restrictions never open up when pages are deleted or copied', () => {
+  let t: TestApp;
+  let admin: WebSession;
+  let alice: WebSession;
+  let dave: WebSession;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await loginAsAdmin(t);
+    await createSpace(t, admin, 'DOC', 'Documentation');
+    for (const name of ['alice', 'dave']) {
+      await createUser(t, { username: name, fullName: name, email: `${name}@example.com`, password: PASSWORD, confirmPassword: PASSWORD });
+    }
+    alice = await loginAs(t, 'alice', PASSWORD);
+    dave = await loginAs(t, 'dave', PASSWORD);
+  });
+  afterAll(() => t.close());
+
+  it('deleting a view-restricted page carries its restriction to the children that move up', async () => {
+    const parent = await createPage(admin, 'DOC', 'Restricted parent', '<p>Parent</p>');
+    const child = await createPage(admin, 'DOC', 'Hidden child', '<p>quokkafish notes</p>', parent);
+    const grandchild = await createPage(admin, 'DOC', 'Hidden grandchild', '<p>quokkafish details</p>', child);
+    await restrictView(t, parent, 'alice');
+    await pageHtml(dave, child, 404);
+    expect(await searchHits(dave, 'quokkafish')).toBe(0);
+
+    expect((await post(admin, `/spaces/DOC/pages/${parent}/delete`)).status).toBe(303);
+
+    expect(await placeOf(t, child)).toEqual({ status: 'current', parentId: null, ancestors: [] });
+    expect(await restrictions(t, child)).toEqual(['view:alice']);
+    // Still hidden from Dave everywhere, the grandchild through its parent; Alice still sees both.
+    await pageHtml(dave, child, 404);
+    await pageHtml(dave, grandchild, 404);
+    expect(await searchHits(dave, 'quokkafish')).toBe(0);
+    expect((await dave.agent.get('/rest/api/content/' + child).set('Accept', 'application/json')).status).toBe(404);
+    await pageHtml(alice, child);
+    await pageHtml(alice, grandchild);
+    expect(await searchHits(alice, 'quokkafish')).toBe(2);
+    const [audit] = await t.db.query(`SELECT summary FROM audit_log WHERE action = 'page.restriction-added' AND page_id = $1`, [parent]);
+    expect(audit.summary).toContain('Copied the view restriction of "Restricted parent" to the 1 page(s) directly below it');
+  });
+
+  it('refuses to delete a restricted page whose child has a view restriction of its own, changing nothing', async () => {
+    const parent = await createPage(admin, 'DOC', 'Locked folder', '<p>Parent</p>');
+    const child = await createPage(admin, 'DOC', 'Locked report', '<p>Report</p>', parent);
+    const open = await createPage(admin, 'DOC', 'Open note', '<p>Note</p>', parent);
+    await restrictView(t, parent, 'alice');
+    await restrictView(t, child, 'dave');
+    const before = { parent: await placeOf(t, parent), child: await placeOf(t, child), open: await placeOf(t, open), rows: await t.db.query(`SELECT * FROM page_restrictions ORDER BY id`) };
+
+    const res = await post(admin, `/spaces/DOC/pages/${parent}/delete`);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('&quot;Locked report&quot; already has a view restriction of its own');
+    expect(res.text).toContain('Nothing was changed.');
+
+    expect({ parent: await placeOf(t, parent), child: await placeOf(t, child), open: await placeOf(t, open), rows: await t.db.query(`SELECT * FROM page_restrictions ORDER BY id`) }).toEqual(before);
+    const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE page_id = $1 AND action <> 'page.created'`, [parent]);
+    expect(n).toBe(0);
+  });
+
+  it('deleting an unrestricted page moves its children up without adding restrictions', async () => {
+    const parent = await createPage(admin, 'DOC', 'Plain folder', '<p>Parent</p>');
+    const child = await createPage(admin, 'DOC', 'Plain child', '<p>Child</p>', parent);
+    expect((await post(admin, `/spaces/DOC/pages/${parent}/delete`)).status).toBe(303);
+    expect(await placeOf(t, child)).toEqual({ status: 'current', parentId: null, ancestors: [] });
+    expect(await restrictions(t, child)).toEqual([]);
+    await pageHtml(dave, child);
+  });
+
+  it('a copy keeps the view and edit restrictions of its original', async () => {
+    const secret = await createPage(admin, 'DOC', 'Layoffs plan', '<p>Secret</p>');
+    await restrictView(t, secret, 'alice');
+    await t.db.query(`INSERT INTO page_restrictions (page_id, kind, user_id) SELECT $1, 'edit', id FROM users WHERE username = 'admin'`, [secret]);
+
+    const copied = await post(alice, `/spaces/DOC/pages/${secret}/copy`);
+    expect(copied.status).toBe(303);
+    const copy = copied.headers.location.split('/')[4];
+    expect(copy).not.toBe(secret);
+    expect(await restrictions(t, copy)).toEqual(await restrictions(t, secret));
+    expect(await restrictions(t, copy)).toEqual(['edit:admin', 'view:alice']);
+    await pageHtml(dave, copy, 404);
+    // Alice may view the copy, but its edit restriction names only the admin, as on the original.
+    const html = await pageHtml(alice, copy);
+    expect(html).not.toContain(`/pages/${copy}/edit"`);
+  });
+});
