@@ -1,6 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
-import type { NextFunction, Request, Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import hbs from 'hbs';
 import helmet from 'helmet';
@@ -38,6 +38,25 @@ function registerViews(app: NestExpressApplication, root: string): void {
   );
   hbs.registerHelper('encode', (value: unknown) => encodeURIComponent(String(value ?? '')));
   hbs.registerHelper('fieldError', (errors: Record<string, string> | undefined, field: string) => errors?.[field]);
+}
+
+/** Room for a page body of MAX_BODY (src/wiki/pages/page.service.ts) once form-encoded (up to 3 bytes per byte). */
+const PAGE_BODY_LIMIT = '8mb';
+/** The writes that carry a page body: page forms and drafts, and the REST content API. */
+const PAGE_BODY_PATHS = [/^\/spaces\/[^/]+\/pages(\/|$)/, /^\/rest\/api\/content(\/|$)/];
+
+/**
+ * Parses the bodies of page writes with PAGE_BODY_LIMIT, so a large page is checked against the
+ * page size rule (a form error that keeps the text) instead of failing as "too large"; every
+ * other body keeps the small default limit. The default parsers then skip what was parsed here.
+ */
+function pageBodyParsers() {
+  const urlencoded = express.urlencoded({ extended: false, limit: PAGE_BODY_LIMIT });
+  const json = express.json({ limit: PAGE_BODY_LIMIT });
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || !PAGE_BODY_PATHS.some((path) => path.test(req.path))) return next();
+    urlencoded(req, res, (error?: unknown) => (error ? next(error) : json(req, res, next)));
+  };
 }
 
 /**
@@ -78,6 +97,7 @@ export function configureApp(app: NestExpressApplication): void {
   registerViews(app, root);
 
   app.use(...samlBodyParsers(app));
+  app.use(pageBodyParsers());
   app.useBodyParser('urlencoded', { extended: false, limit: '100kb' });
   app.useBodyParser('json', { limit: '1mb' });
   app.use(cookieParser());

@@ -1,3 +1,5 @@
+import request from 'supertest';
+import { basicAuth } from './helpers/login-fixtures.js';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from './helpers/test-app.js';
 import { WebSession, csrfTokenFrom } from './helpers/web-session.js';
 
@@ -55,6 +57,50 @@ describe('wiki smoke: space, pages, edit, conflict, trash', () => {
     await admin.agent.get(`/pages/viewpage.action?pageId=${id}`).expect(301);
     const display = await admin.agent.get('/display/DOC/Setup+guide').expect(301);
     expect(display.headers.location).toBe(`/spaces/DOC/pages/${id}/setup-guide`);
+  });
+
+  it('shows a page whose title is also the name of a page sub-screen (its address gets a "-page" slug)', async () => {
+    const [home] = await t.db.query(`SELECT homepage_id::text AS id FROM spaces WHERE key = 'DOC'`);
+    for (const title of ['Edit', 'Attachments', 'History', 'Restrictions', 'Move', 'Diff', 'Draft']) {
+      const created = await admin.submit('/spaces/DOC/pages', { title, body: `<p>About ${title}</p>`, parentId: home.id }, '/spaces/DOC/pages/new');
+      expect(created.status, title).toBe(303);
+      expect(created.headers.location, title).toMatch(new RegExp(`/${title.toLowerCase()}-page$`));
+      const page = await admin.agent.get(created.headers.location).expect(200);
+      expect(page.text, title).toContain(`<h1>${title}</h1>`);
+      expect(page.text, title).toContain(`About ${title}`);
+    }
+  });
+
+  it('saves a large page (1.5 MB) by form, draft and REST, and refuses one over the 2 MB page limit keeping the title', async () => {
+    const [home] = await t.db.query(`SELECT homepage_id::text AS id FROM spaces WHERE key = 'DOC'`);
+    const big = `<p>${'Release notes &amp; <details>, line after line. '.repeat(36_000)}</p>`.replace(/<details>/g, '&lt;details&gt;');
+    expect(big.length).toBeGreaterThan(1_500_000);
+    const created = await admin.submit('/spaces/DOC/pages', { title: 'Large page', body: big, parentId: home.id }, '/spaces/DOC/pages/new');
+    expect(created.status).toBe(303);
+    const id = created.headers.location.split('/')[4];
+    const [stored] = await t.db.query(`SELECT length(body) AS n FROM pages WHERE id = $1`, [id]);
+    expect(stored.n).toBe(big.length);
+
+    const token = await admin.csrfToken(`/spaces/DOC/pages/${id}/edit`);
+    const draft = await admin.agent
+      .put(`/spaces/DOC/pages/${id}/draft`)
+      .set('X-CSRF-Token', token)
+      .set('Accept', 'application/json')
+      .send({ title: 'Large page', body: `${big}<p>more</p>`, baseVersion: 1 });
+    expect(draft.status).toBe(200);
+    const rest = await request(t.http)
+      .post('/rest/api/content')
+      .set('Authorization', basicAuth('admin', ADMIN_PASSWORD))
+      .send({ type: 'page', title: 'Large REST page', space: { key: 'DOC' }, body: { storage: { value: big, representation: 'storage' } } });
+    expect(rest.status).toBe(200);
+
+    const tooBig = `<p>${'x'.repeat(2 * 1024 * 1024)}</p>`;
+    const before = await t.db.query(`SELECT count(*)::int AS n FROM pages`);
+    const refused = await admin.submit('/spaces/DOC/pages', { title: 'Too large page', body: tooBig, parentId: home.id }, '/spaces/DOC/pages/new');
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('The page is too large (at most 2 MB).');
+    expect(refused.text).toContain('value="Too large page"');
+    expect(await t.db.query(`SELECT count(*)::int AS n FROM pages`)).toEqual(before);
   });
 
   it('sends anonymous visitors of a private space to log in', async () => {

@@ -1,5 +1,5 @@
 /** Page sub-routes (/spaces/KEY/pages/123/<segment>) served by other controllers: never a slug. */
-export const PAGE_SUBROUTES: ReadonlySet<string> = new Set(['edit', 'attachments', 'history', 'restrictions', 'move']);
+export const PAGE_SUBROUTES: ReadonlySet<string> = new Set(['edit', 'attachments', 'history', 'restrictions', 'move', 'diff', 'draft']);
 
 /** Readable, stable page URLs: /spaces/KEY/pages/123/title-slug (the slug is cosmetic). */
 export function slugify(title: string): string {
