@@ -208,6 +208,10 @@ describe('wiki move screen: another parent or space, sibling order, trashed page
     const saved = await post(editor, `/spaces/DOC/pages/${ids.B}`, { title: 'B changed', body: '<p>new</p>', baseVersion: '1' });
     expect(saved.status).toBe(400);
     expect(saved.text).toContain(message);
+    // The editor's text comes back to copy, escaped.
+    expect(saved.text).toContain('Your changes were not saved');
+    expect(saved.text).toContain('value="B changed"');
+    expect(saved.text).toContain('readonly>&lt;p&gt;new&lt;/p&gt;</textarea>');
     expect(await t.db.query(`SELECT p.title, p.body, p.version, (SELECT count(*)::int FROM page_versions v WHERE v.page_id = p.id) AS versions FROM pages p WHERE id = $1`, [ids.B])).toEqual(before);
 
     // The move screen does not offer a trashed page, and people who cannot see it learn nothing.

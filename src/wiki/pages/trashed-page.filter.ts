@@ -3,6 +3,16 @@ import type { Request, Response } from 'express';
 import { spaceUrl } from '../wiki-urls.js';
 import { TrashedPageError } from './trashed-page.error.js';
 
+/**
+ * What a save to the page carried (it was trashed while someone edited it), shown back so that
+ * their text is not lost with the answer.
+ */
+function unsavedText(req: Request): { title: string; body: string } | null {
+  const body = req.method === 'POST' ? (req.body as Record<string, unknown> | undefined) : undefined;
+  if (typeof body?.body !== 'string' || !body.body) return null;
+  return { title: typeof body.title === 'string' ? body.title : '', body: body.body };
+}
+
 /** 400 with the reason and, for space admins, the way to the trash; nothing was written. */
 @Catch(TrashedPageError)
 export class TrashedPageFilter implements ExceptionFilter {
@@ -18,6 +28,7 @@ export class TrashedPageFilter implements ExceptionFilter {
       page: error.page,
       message: error.message,
       trashUrl: error.canRestore ? `${spaceUrl(error.page.spaceKey)}/trash` : null,
+      unsaved: unsavedText(req),
     });
   }
 }
