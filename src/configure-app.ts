@@ -1,3 +1,4 @@
+import { BadRequestException } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -59,6 +60,24 @@ function pageBodyParsers() {
   };
 }
 
+const NUL_MESSAGE = 'The text contains a NUL character (code 0), which cannot be stored. Remove it and try again.';
+
+function holdsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 20 || value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([key, item]) => key.includes('\u0000') || holdsNul(item, depth + 1));
+}
+
+/**
+ * PostgreSQL text cannot hold a NUL character: a request carrying one in its address or body is
+ * refused here with a clear 400, before anything is read or written. (Multipart fields, parsed
+ * later, meet the same answer from the exception filter.)
+ */
+function refuseNulCharacters(req: Request, _res: Response, next: NextFunction): void {
+  if (/%00/.test(req.originalUrl) || holdsNul(req.body)) return next(new BadRequestException(NUL_MESSAGE));
+  next();
+}
+
 /**
  * Views, static files, security headers, sessions, CSRF tokens and error pages.
  * main.ts and every e2e test call this, so tests run the real pipeline.
@@ -100,6 +119,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(pageBodyParsers());
   app.useBodyParser('urlencoded', { extended: false, limit: '100kb' });
   app.useBodyParser('json', { limit: '1mb' });
+  app.use(refuseNulCharacters);
   app.use(cookieParser());
   const sessions = session({
     store: app.get(SessionStoreProvider).store,

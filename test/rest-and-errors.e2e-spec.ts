@@ -240,6 +240,46 @@ describe('REST and error handling', () => {
     });
   });
 
+  describe('a NUL character (which PostgreSQL text cannot hold)', () => {
+    const NUL = 'The text contains a NUL character (code 0), which cannot be stored. Remove it and try again.';
+
+    it('is refused with 400 in an address, a form, JSON and REST, and nothing is written', async () => {
+      const admin = new WebSession(t.http);
+      expect((await admin.login('admin', ADMIN_PASSWORD)).status).toBe(303);
+      const created = await admin.submit('/spaces', { key: 'NUL', name: 'Nul', description: '' }, '/spaces/new');
+      expect(created.status).toBe(303);
+      const before = {
+        pages: await t.db.query(`SELECT id, title, version FROM pages ORDER BY id`),
+        spaces: await t.db.query(`SELECT key, name FROM spaces ORDER BY key`),
+        audit: await t.db.query(`SELECT count(*)::int AS n FROM audit_log`),
+      };
+
+      for (const path of ['/search?q=a%00b', '/display/NUL/a%00b', '/admin/audit?actor=a%00b']) {
+        const res = await admin.agent.get(path);
+        expect(res.status, path).toBe(400);
+        expect(res.text, path).toContain(NUL);
+        expectNoInternals(res.text);
+      }
+      const form = await admin.submit('/spaces/NUL/pages', { title: 'Bad\u0000title', body: '<p>x</p>' }, '/spaces/NUL/pages/new');
+      expect(form.status).toBe(400);
+      expect(form.text).toContain(NUL);
+      const space = await admin.submit('/spaces', { key: 'NUL2', name: 'Nul\u0000two', description: '' }, '/spaces/new');
+      expect(space.status).toBe(400);
+      const rest = await request(t.http)
+        .post('/rest/api/content')
+        .set('Authorization', basicAuth('admin', ADMIN_PASSWORD))
+        .send({ type: 'page', title: 'T5\u0000', space: { key: 'NUL' }, body: { storage: { value: '<p>x</p>', representation: 'storage' } } });
+      expect(rest.status).toBe(400);
+      expect(rest.body.message).toBe(NUL);
+
+      expect({
+        pages: await t.db.query(`SELECT id, title, version FROM pages ORDER BY id`),
+        spaces: await t.db.query(`SELECT key, name FROM spaces ORDER BY key`),
+        audit: await t.db.query(`SELECT count(*)::int AS n FROM audit_log`),
+      }).toEqual(before);
+    });
+  });
+
   describe('/status', () => {
     it('answers without login and starts no session', async () => {
       const before = await sessionCount(t);

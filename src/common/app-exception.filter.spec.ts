@@ -13,6 +13,16 @@ describe('describeError', () => {
     }
   });
 
+  it('answers text PostgreSQL cannot store (a NUL character) with 400 and what to do', () => {
+    for (const code of ['22021', '22P05']) {
+      const error = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code });
+      expect(describeError(error)).toEqual({
+        status: 400,
+        message: 'The text contains a character that cannot be stored (such as NUL, code 0). Remove it and try again.',
+      });
+    }
+  });
+
   it('keeps other database errors a 500 with no detail, and input errors a 400 with theirs', () => {
     const broken = Object.assign(new Error('relation "x" does not exist'), { code: '42P01' });
     expect(describeError(broken).status).toBe(500);

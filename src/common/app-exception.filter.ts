@@ -17,6 +17,9 @@ const TITLES: Record<number, string> = {
 
 const SERVER_ERROR = 'Something went wrong on our side. Try again; if it keeps happening, tell your administrator.';
 
+/** PostgreSQL's codes for text it cannot store (a NUL character in text or in JSON). */
+const UNSTORABLE_TEXT = new Set(['22021', '22P05']); // character_not_in_repertoire, untranslatable_character
+
 /** PostgreSQL's codes for a transaction it rolled back because another one collided with it. */
 const COLLISIONS = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
 
@@ -44,6 +47,10 @@ export function describeError(exception: unknown): { status: number; message: st
   // moves): PostgreSQL rolled one back whole, so trying again is safe.
   if (typeof e?.code === 'string' && COLLISIONS.has(e.code)) {
     return { status: 409, message: 'Someone else changed the same pages at the same moment, so nothing was saved. Try again.' };
+  }
+  // Input the middleware could not see (multipart fields); the statement failed, so nothing was written.
+  if (typeof e?.code === 'string' && UNSTORABLE_TEXT.has(e.code)) {
+    return { status: 400, message: 'The text contains a character that cannot be stored (such as NUL, code 0). Remove it and try again.' };
   }
   // Errors from Express middleware (body parser, csrf-csrf) carry an HTTP status.
   const status = e?.status ?? e?.statusCode;
