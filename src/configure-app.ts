@@ -37,6 +37,9 @@ function registerViews(app: NestExpressApplication, root: string): void {
   hbs.registerHelper('isoDate', (value: unknown) =>
     value ? new Date(value as string).toISOString().slice(0, 10) : '',
   );
+  hbs.registerHelper('isoDateTime', (value: unknown) =>
+    value ? new Date(value as string).toISOString().slice(0, 16).replace('T', ' ') : '',
+  );
   hbs.registerHelper('encode', (value: unknown) => encodeURIComponent(String(value ?? '')));
   hbs.registerHelper('fieldError', (errors: Record<string, string> | undefined, field: string) => errors?.[field]);
 }

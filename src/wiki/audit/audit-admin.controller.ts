@@ -1,6 +1,7 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Roles } from '../../common/access.decorators.js';
+import { validDay } from '../search/search-query.js';
 import { AuditQueryService, type AuditFilter } from './audit-query.service.js';
 
 @Controller('admin/audit')
@@ -19,12 +20,19 @@ export class AuditAdminController {
       to: pick('to'),
       before: pick('before'),
     };
-    const result = await this.audit.listEntries(filter);
+    // A date the filter cannot use is said so, never silently dropped (nor left to PostgreSQL).
+    const errors: Record<string, string> = {};
+    for (const field of ['from', 'to'] as const) {
+      if (filter[field] && !validDay(filter[field])) errors[field] = 'Enter a date as YYYY-MM-DD.';
+    }
+    const failed = Object.keys(errors).length > 0;
+    const result = failed ? { entries: [], next: null, actions: await this.audit.listActions() } : await this.audit.listEntries(filter);
     const base = Object.entries({ ...filter, before: undefined }).filter(([, v]) => v) as [string, string][];
-    res.render('wiki/audit', {
+    res.status(failed ? 400 : 200).render('wiki/audit', {
       title: 'Audit log',
       section: 'audit',
       filter,
+      errors: failed ? errors : undefined,
       entries: result.entries,
       actions: result.actions.map((a) => ({ value: a, selected: a === filter.action })),
       nextUrl: result.next ? `/admin/audit?${new URLSearchParams([...base, ['before', result.next]])}` : null,

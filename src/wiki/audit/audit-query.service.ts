@@ -39,8 +39,9 @@ export class AuditQueryService {
     if (filter.action) add('a.action = ?', filter.action);
     if (filter.spaceKey) add('s.key = upper(?)', filter.spaceKey);
     if (filter.actor) add('lower(u.username) = lower(?)', filter.actor);
-    if (filter.from && !Number.isNaN(Date.parse(filter.from))) add('a.at >= ?::timestamptz', filter.from);
-    if (filter.to && !Number.isNaN(Date.parse(filter.to))) add(`a.at < ?::timestamptz + interval '1 day'`, filter.to);
+    // Calendar days (YYYY-MM-DD, checked by the caller), in UTC as the log shows them.
+    if (filter.from) add(`a.at >= (?::date)::timestamp AT TIME ZONE 'UTC'`, filter.from);
+    if (filter.to) add(`a.at < ((?::date) + 1)::timestamp AT TIME ZONE 'UTC'`, filter.to);
     if (filter.before && /^\d{1,18}$/.test(filter.before)) add('a.id < ?::bigint', filter.before);
     const rows: AuditRow[] = await this.dataSource.query(
       `SELECT a.id::text, a.at, a.action, a.summary, u.username AS actor, s.key AS "spaceKey", a.page_id::text AS "pageId"
@@ -49,11 +50,16 @@ export class AuditQueryService {
         ORDER BY a.id DESC LIMIT ${AUDIT_PAGE + 1}`,
       params,
     );
-    const actions: { action: string }[] = await this.dataSource.query(`SELECT DISTINCT action FROM audit_log ORDER BY action`);
     return {
       entries: rows.slice(0, AUDIT_PAGE),
       next: rows.length > AUDIT_PAGE ? rows[AUDIT_PAGE - 1].id : null,
-      actions: actions.map((a) => a.action),
+      actions: await this.listActions(),
     };
+  }
+
+  /** The actions the log holds, for the filter's choices. */
+  async listActions(): Promise<string[]> {
+    const actions: { action: string }[] = await this.dataSource.query(`SELECT DISTINCT action FROM audit_log ORDER BY action`);
+    return actions.map((a) => a.action);
   }
 }

@@ -31,7 +31,8 @@ function field(raw: Record<string, unknown>, name: string, errors: Record<string
   return value.trim();
 }
 
-function validDay(value: string): boolean {
+/** A real calendar day written YYYY-MM-DD (1900 or later). */
+export function validDay(value: string): boolean {
   const m = ISO_DAY.exec(value);
   if (!m) return false;
   const date = new Date(`${value}T00:00:00Z`);
