@@ -12,6 +12,8 @@ import { PageTreeService } from './pages/page-tree.service.js';
 import { PageViewService } from './pages/page-view.service.js';
 import { PageController } from './pages/page.controller.js';
 import { PageService } from './pages/page.service.js';
+import { GlobalPermissionsController } from './permissions/global-permissions.controller.js';
+import { GlobalPermissionsService } from './permissions/global-permissions.service.js';
 import { PageRestrictionsService } from './permissions/page-restrictions.service.js';
 import { PermissionService } from './permissions/permission.service.js';
 import { PermissionsController } from './permissions/permissions.controller.js';
@@ -21,8 +23,8 @@ import { SpaceService } from './spaces/space.service.js';
 
 /** Spaces, pages, versions, permissions: the wiki itself. */
 @Module({
-  controllers: [SpaceController, PageMoveController, PageController, LegacyLinksController, PermissionsController, AuditAdminController],
-  providers: [AuditQueryService, PageMoveService, PageRestrictionsService, SpacePermissionsService, AuditService, PageEventsService, PageLinksService, PageScreenRegistry, PageService, PageTreeService, PageViewService, PermissionService, SpaceService],
+  controllers: [SpaceController, PageMoveController, PageController, LegacyLinksController, PermissionsController, GlobalPermissionsController, AuditAdminController],
+  providers: [AuditQueryService, GlobalPermissionsService, PageMoveService, PageRestrictionsService, SpacePermissionsService, AuditService, PageEventsService, PageLinksService, PageScreenRegistry, PageService, PageTreeService, PageViewService, PermissionService, SpaceService],
   exports: [AuditService, PageEventsService, PageScreenRegistry, PageService, PageTreeService, PageViewService, PermissionService, SpaceService],
 })
 export class WikiModule {}
