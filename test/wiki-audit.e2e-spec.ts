@@ -85,7 +85,39 @@ describe('audit log for administrators', () => {
     expect(href(third, 'first')).toBe('/admin/audit?action=space.updated');
   });
 
+  it('records who changed groups, memberships and accounts, as permission changes', async () => {
+    const [alice] = await t.db.query(`SELECT id FROM users WHERE username = 'alice'`);
+    const before = (await t.db.query(`SELECT max(id)::int AS id FROM audit_log`))[0].id;
+    expect((await post(admin, '/admin/groups', { name: 'Auditors' })).status).toBe(303);
+    expect((await post(admin, '/admin/groups/auditors/members', { username: 'alice' })).status).toBe(303);
+    expect((await post(admin, `/admin/groups/auditors/members/${alice.id}/remove`)).status).toBe(303);
+    expect((await post(admin, `/admin/users/${alice.id}/groups`, { groups: ['confluence-users', 'auditors'] })).status).toBe(303);
+    expect((await post(admin, `/admin/users/${alice.id}/deactivate`)).status).toBe(303);
+    expect((await post(admin, `/admin/users/${alice.id}/reactivate`)).status).toBe(303);
+    expect((await post(admin, '/admin/users/add', { username: 'bob', fullName: 'Bob', email: 'bob@example.com', password: PASSWORD, confirmPassword: PASSWORD })).status).toBe(303);
+    expect((await post(admin, '/admin/groups/auditors/delete')).status).toBe(303);
+
+    const entries = await t.db.query(
+      `SELECT a.action, a.summary, u.username AS actor FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id WHERE a.id > $1 ORDER BY a.id`,
+      [before],
+    );
+    expect(entries).toEqual([
+      { action: 'group.created', summary: 'Created group auditors', actor: 'admin' },
+      { action: 'group.member-added', summary: 'Added alice to group auditors', actor: 'admin' },
+      { action: 'group.member-removed', summary: 'Removed alice from group auditors', actor: 'admin' },
+      { action: 'user.groups-changed', summary: 'alice: added to auditors', actor: 'admin' },
+      { action: 'user.deactivated', summary: 'Deactivated user alice', actor: 'admin' },
+      { action: 'user.reactivated', summary: 'Reactivated user alice', actor: 'admin' },
+      { action: 'user.created', summary: 'Created user bob (Add Users), in confluence-users', actor: 'admin' },
+      { action: 'group.deleted', summary: 'Deleted group auditors (1 members)', actor: 'admin' },
+    ]);
+    // The screen shows them and filters by them.
+    expect(rows((await admin.agent.get('/admin/audit?action=group.member-added').expect(200)).text)).toEqual(['group.member-added |  | admin']);
+  });
+
   it('is for administrators only', async () => {
+    // Deactivation (above) ended Alice's sessions.
+    alice = await loginAs(t, 'alice', PASSWORD);
     expect((await alice.agent.get('/admin/audit')).status).toBe(403);
   });
 });

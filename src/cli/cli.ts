@@ -81,7 +81,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliOutp
     if (command === 'user:add') {
       const user = await users.createUser(
         { username: v.username, fullName: v['full-name'], email: v.email, password: v.password },
-        { requirePassword: true, groups: v.admin ? [ADMINS_GROUP] : [] },
+        { requirePassword: true, groups: v.admin ? [ADMINS_GROUP] : [], via: 'command line' },
       );
       io.out(`Added ${user.username} (${user.email}) in groups: ${user.groups.join(', ')}`);
     } else if (command === 'user:set-password') {

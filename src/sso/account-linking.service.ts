@@ -117,7 +117,7 @@ export class AccountLinkingService {
     try {
       return await this.users.createUser(
         { username, fullName: fullNameOf(identity, idp.settings) ?? username, email },
-        { requirePassword: false, groups: idp.settings.createUserGroups },
+        { requirePassword: false, groups: idp.settings.createUserGroups, via: `first login through ${idp.name}` },
       );
     } catch (error) {
       if (error instanceof UserInputError) {

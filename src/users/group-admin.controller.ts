@@ -22,7 +22,7 @@ export class GroupAdminController {
   @Post()
   async createGroup(@Body() body: Form, @Req() req: Request, @Res() res: Response): Promise<void> {
     try {
-      const group = await this.groups.createGroup(body.name);
+      const group = await this.groups.createGroup(body.name, req.user?.id ?? null);
       setFlash(req, `Group ${group.name} was created.`);
       res.redirect(303, `/admin/groups/${encodeURIComponent(group.name)}`);
     } catch (error) {
@@ -43,7 +43,7 @@ export class GroupAdminController {
   @Post(':name/delete')
   async deleteGroup(@Param('name') name: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     try {
-      await this.groups.deleteGroup(name);
+      await this.groups.deleteGroup(name, req.user?.id ?? null);
       setFlash(req, `Group ${name} was deleted.`);
       res.redirect(303, '/admin/groups');
     } catch (error) {
@@ -54,7 +54,7 @@ export class GroupAdminController {
   @Post(':name/members')
   async addMember(@Param('name') name: string, @Body() body: Form, @Req() req: Request, @Res() res: Response) {
     try {
-      await this.groups.addMember(name, body.username);
+      await this.groups.addMember(name, body.username, req.user?.id ?? null);
       setFlash(req, `${text(body.username)} was added to ${name}.`);
       res.redirect(303, `/admin/groups/${encodeURIComponent(name)}`);
     } catch (error) {
@@ -70,7 +70,7 @@ export class GroupAdminController {
     @Res() res: Response,
   ): Promise<void> {
     try {
-      await this.groups.removeMember(name, userId);
+      await this.groups.removeMember(name, userId, req.user?.id ?? null);
       setFlash(req, `Member removed from ${name}.`);
       res.redirect(303, `/admin/groups/${encodeURIComponent(name)}`);
     } catch (error) {

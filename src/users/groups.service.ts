@@ -1,6 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
 import { BUILT_IN_GROUPS } from './group.entity.js';
 import { UserInputError, uniqueViolationField } from './user-input.error.js';
 import { groupNameError, text } from './user-rules.js';
@@ -24,6 +25,7 @@ export class GroupsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
+    private readonly audit: AuditService,
   ) {}
 
   async listGroups(): Promise<GroupSummary[]> {
@@ -44,12 +46,15 @@ export class GroupsService {
   }
 
   /** Group names are stored in lower case, as Confluence does. */
-  async createGroup(rawName: unknown): Promise<GroupSummary> {
+  async createGroup(rawName: unknown, actorId: string | null = null): Promise<GroupSummary> {
     const name = text(rawName).toLowerCase();
     const error = groupNameError(name);
     if (error) throw new UserInputError({ name: error });
     try {
-      await this.dataSource.query(`INSERT INTO groups (name) VALUES ($1)`, [name]);
+      await this.dataSource.transaction(async (tx) => {
+        await tx.query(`INSERT INTO groups (name) VALUES ($1)`, [name]);
+        await this.audit.record({ actorId, action: 'group.created', summary: `Created group ${name}` }, tx);
+      });
     } catch (e) {
       if (uniqueViolationField(e) === 'name') throw new UserInputError({ name: 'A group with this name already exists.' });
       throw e;
@@ -57,10 +62,13 @@ export class GroupsService {
     return (await this.findGroup(name))!;
   }
 
-  async deleteGroup(name: string): Promise<void> {
+  async deleteGroup(name: string, actorId: string | null = null): Promise<void> {
     const group = await this.requireGroup(name);
     if (group.builtIn) throw new UserInputError({ name: `${group.name} is built in and cannot be deleted.` });
-    await this.dataSource.query(`DELETE FROM groups WHERE id = $1`, [group.id]);
+    await this.dataSource.transaction(async (tx) => {
+      await tx.query(`DELETE FROM groups WHERE id = $1`, [group.id]);
+      await this.audit.record({ actorId, action: 'group.deleted', summary: `Deleted group ${group.name} (${group.members} members)` }, tx);
+    });
   }
 
   async listMembers(name: string): Promise<UserSummary[]> {
@@ -72,38 +80,48 @@ export class GroupsService {
     );
   }
 
-  async addMember(groupName: string, rawUsername: unknown): Promise<void> {
+  async addMember(groupName: string, rawUsername: unknown, actorId: string | null = null): Promise<void> {
     const group = await this.requireGroup(groupName);
     const username = text(rawUsername);
     const user = username ? await this.users.findByUsername(username) : null;
     if (!user) throw new UserInputError({ username: username ? `No user named "${username}".` : 'Enter a username.' });
-    await this.dataSource.query(
-      `INSERT INTO user_groups (user_id, group_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-      [user.id, group.id],
-    );
+    await this.insertMembership(user.id, user.username, group, actorId);
   }
 
-  async removeMember(groupName: string, userId: string): Promise<void> {
+  /** Group memberships grant and take away access, so each change is audited (actor null: SSO). */
+  async removeMember(groupName: string, userId: string, actorId: string | null = null): Promise<void> {
     const group = await this.requireGroup(groupName);
     await this.dataSource.transaction(async (tx) => {
-      await tx.query(`DELETE FROM user_groups WHERE group_id = $1 AND user_id = $2`, [group.id, userId]);
+      const [removed] = await tx.query(
+        `DELETE FROM user_groups ug USING users u WHERE ug.group_id = $1 AND ug.user_id = $2 AND u.id = ug.user_id RETURNING u.username`,
+        [group.id, userId],
+      );
       await this.assertAdminsRemain(tx);
+      if (removed?.length) {
+        await this.audit.record({ actorId, action: 'group.member-removed', summary: `Removed ${removed[0].username} from group ${group.name}` }, tx);
+      }
     });
   }
 
   /** Adds one membership; false when the user already had it. */
-  async addUserToGroup(userId: string, groupName: string): Promise<boolean> {
+  async addUserToGroup(userId: string, groupName: string, actorId: string | null = null): Promise<boolean> {
     const group = await this.requireGroup(groupName);
-    const rows = await this.dataSource.query(
-      `INSERT INTO user_groups (user_id, group_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
-      [userId, group.id],
-    );
-    return rows.length > 0;
+    const user = await this.users.requireUser(userId);
+    return this.insertMembership(user.id, user.username, group, actorId);
+  }
+
+  private async insertMembership(userId: string, username: string, group: GroupSummary, actorId: string | null): Promise<boolean> {
+    return this.dataSource.transaction(async (tx) => {
+      const rows = await tx.query(`INSERT INTO user_groups (user_id, group_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`, [userId, group.id]);
+      if (!rows.length) return false;
+      await this.audit.record({ actorId, action: 'group.member-added', summary: `Added ${username} to group ${group.name}` }, tx);
+      return true;
+    });
   }
 
   /** Replaces a user's memberships with exactly `names`, in one transaction. */
-  async setUserGroups(userId: string, names: string[]): Promise<void> {
-    await this.users.requireUser(userId);
+  async setUserGroups(userId: string, names: string[], actorId: string | null = null): Promise<void> {
+    const user = await this.users.requireUser(userId);
     const wanted = [...new Set(names.map((n) => n.toLowerCase()))];
     await this.dataSource.transaction(async (tx) => {
       const groups: { id: number; name: string }[] = await tx.query(
@@ -118,6 +136,15 @@ export class GroupsService {
         groups.map((g) => g.id),
       ]);
       await this.assertAdminsRemain(tx);
+      const added = wanted.filter((n) => !user.groups.includes(n));
+      const removed = user.groups.filter((n) => !wanted.includes(n));
+      if (added.length || removed.length) {
+        const parts = [added.length ? `added to ${added.join(', ')}` : '', removed.length ? `removed from ${removed.join(', ')}` : ''];
+        await this.audit.record(
+          { actorId, action: 'user.groups-changed', summary: `${user.username}: ${parts.filter(Boolean).join('; ')}`, details: { added, removed } },
+          tx,
+        );
+      }
     });
   }
 

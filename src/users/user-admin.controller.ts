@@ -40,7 +40,7 @@ export class UserAdminController {
   @Post('users/add')
   async addUser(@Body() body: Form, @Req() req: Request, @Res() res: Response): Promise<void> {
     try {
-      const user = await this.users.createUser(body, { requirePassword: true });
+      const user = await this.users.createUser(body, { requirePassword: true, actorId: req.user?.id ?? null, via: 'Add Users' });
       setFlash(req, `User ${user.username} was added.`);
       res.redirect(303, `/admin/users/${user.id}`);
     } catch (error) {
@@ -73,7 +73,7 @@ export class UserAdminController {
       if (!list.every((n): n is string => typeof n === 'string')) {
         throw new UserInputError({ groups: 'The group list is not valid.' });
       }
-      await this.groups.setUserGroups(id, list);
+      await this.groups.setUserGroups(id, list, req.user?.id ?? null);
       this.done(req, res, id, 'Groups saved.');
     } catch (error) {
       await this.renderUserError(res, id, error, {});
@@ -93,7 +93,7 @@ export class UserAdminController {
   @Post('users/:id/deactivate')
   async deactivateUser(@Param('id', uuid) id: string, @Req() req: Request, @Res() res: Response) {
     try {
-      await this.users.setActive(id, false);
+      await this.users.setActive(id, false, req.user?.id ?? null);
       this.done(req, res, id, 'User deactivated; their sessions have ended.');
     } catch (error) {
       await this.renderUserError(res, id, error, {});
@@ -102,7 +102,7 @@ export class UserAdminController {
 
   @Post('users/:id/reactivate')
   async reactivateUser(@Param('id', uuid) id: string, @Req() req: Request, @Res() res: Response) {
-    await this.users.setActive(id, true);
+    await this.users.setActive(id, true, req.user?.id ?? null);
     this.done(req, res, id, 'User reactivated.');
   }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { GroupAdminController } from './group-admin.controller.js';
 import { GroupEntity } from './group.entity.js';
@@ -10,7 +11,7 @@ import { UserEntity } from './user.entity.js';
 import { UsersService } from './users.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity, GroupEntity]), SessionsModule],
+  imports: [TypeOrmModule.forFeature([UserEntity, GroupEntity]), SessionsModule, AuditModule],
   controllers: [UserAdminController, GroupAdminController],
   providers: [UsersService, GroupsService, PasswordService],
   exports: [UsersService, GroupsService, PasswordService],

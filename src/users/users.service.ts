@@ -2,6 +2,7 @@ import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
 import { preparedQuery } from '../database/prepared-query.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { ADMINS_GROUP, USERS_GROUP } from './group.entity.js';
@@ -23,6 +24,10 @@ export interface NewUserOptions {
   requirePassword: boolean;
   /** Extra groups besides confluence-users; each must exist. */
   groups?: string[];
+  /** Who adds the user, for the audit log; null when single sign-on creates them. */
+  actorId?: string | null;
+  /** How the user came, for the audit log's summary. */
+  via?: string;
 }
 
 const MAX_PAGE_SIZE = 100;
@@ -41,6 +46,7 @@ export class UsersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly passwords: PasswordService,
     private readonly sessions: SessionsService,
+    private readonly audit: AuditService,
   ) {}
 
   /** Validates, then writes the user and its memberships in one transaction. */
@@ -84,6 +90,14 @@ export class UsersService {
       await tx.query(
         `INSERT INTO user_groups (user_id, group_id) SELECT $1, unnest($2::int[])`,
         [row.id, groups.map((g) => g.id)],
+      );
+      await this.audit.record(
+        {
+          actorId: options.actorId ?? null,
+          action: 'user.created',
+          summary: `Created user ${username}${options.via ? ` (${options.via})` : ''}, in ${groupNames.join(', ')}`,
+        },
+        tx,
       );
       return row.id as string;
     });
@@ -172,10 +186,13 @@ export class UsersService {
   }
 
   /** Deactivation also ends every session the user has, on every process. */
-  async setActive(id: string, active: boolean): Promise<void> {
+  async setActive(id: string, active: boolean, actorId: string | null = null): Promise<void> {
     const user = await this.requireUser(id);
     await this.dataSource.transaction(async (tx) => {
       await tx.query(`UPDATE users SET active = $2, updated_at = now() WHERE id = $1`, [id, active]);
+      if (active !== user.active) {
+        await this.audit.record({ actorId, action: active ? 'user.reactivated' : 'user.deactivated', summary: `${active ? 'Reactivated' : 'Deactivated'} user ${user.username}` }, tx);
+      }
       if (!active && user.active && user.groups.includes(ADMINS_GROUP)) {
         // Rolls the deactivation back if it leaves no active administrator.
         await this.lockAdmins(tx);

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditAdminController } from './audit/audit-admin.controller.js';
 import { AuditQueryService } from './audit/audit-query.service.js';
-import { AuditService } from './audit/audit.service.js';
+import { AuditModule } from '../audit/audit.module.js';
 import { LegacyLinksController } from './pages/legacy-links.controller.js';
 import { PageEventsService } from './pages/page-events.service.js';
 import { PageMoveController } from './pages/page-move.controller.js';
@@ -23,8 +23,9 @@ import { SpaceService } from './spaces/space.service.js';
 
 /** Spaces, pages, versions, permissions: the wiki itself. */
 @Module({
+  imports: [AuditModule],
   controllers: [SpaceController, PageMoveController, PageController, LegacyLinksController, PermissionsController, GlobalPermissionsController, AuditAdminController],
-  providers: [AuditQueryService, GlobalPermissionsService, PageMoveService, PageRestrictionsService, SpacePermissionsService, AuditService, PageEventsService, PageLinksService, PageScreenRegistry, PageService, PageTreeService, PageViewService, PermissionService, SpaceService],
-  exports: [AuditService, PageEventsService, PageScreenRegistry, PageService, PageTreeService, PageViewService, PermissionService, SpaceService],
+  providers: [AuditQueryService, GlobalPermissionsService, PageMoveService, PageRestrictionsService, SpacePermissionsService, PageEventsService, PageLinksService, PageScreenRegistry, PageService, PageTreeService, PageViewService, PermissionService, SpaceService],
+  exports: [AuditModule, PageEventsService, PageScreenRegistry, PageService, PageTreeService, PageViewService, PermissionService, SpaceService],
 })
 export class WikiModule {}

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { preparedQuery } from '../../database/prepared-query.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { UserInputError } from '../../users/user-input.error.js';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditService } from '../../audit/audit.service.js';
 import { PageService } from '../pages/page.service.js';
 import type { Page } from '../pages/page.types.js';
 import { PermissionService, type PageAction } from '../permissions/permission.service.js';

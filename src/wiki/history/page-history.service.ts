@@ -2,7 +2,7 @@ import { ConflictException, ForbiddenException, Injectable, NotFoundException } 
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { UserInputError } from '../../users/user-input.error.js';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditService } from '../../audit/audit.service.js';
 import { PageService } from '../pages/page.service.js';
 import { VersionConflictError, type Page } from '../pages/page.types.js';
 import type { PageAction } from '../permissions/permission.service.js';

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { preparedQuery } from '../../database/prepared-query.js';
 import { USERS_GROUP } from '../../users/group.entity.js';
 import { UserInputError } from '../../users/user-input.error.js';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditService } from '../../audit/audit.service.js';
 import { PermissionService, spaceGrantSql } from '../permissions/permission.service.js';
 import { SPACE_PERMISSIONS, type Viewer } from '../permissions/viewer.js';
 import { sanitizeStorage } from '../content/storage-sanitizer.js';
