@@ -261,4 +261,35 @@ describe.skipIf(!hasChromium)('page-move.js in Chromium: positions follow the ty
     expect(titles.map((r: { title: string }) => r.title)).toEqual(['Onboarding', 'Holidays', 'Offboarding']);
     expect(problems).toEqual([]);
   });
+
+  it('opens the sidebar tree down to the page being viewed', async () => {
+    const admin = await loginAsAdmin(t);
+    const doc = await createSpace(t, admin, 'DEEP', 'Deep');
+    let parent = doc.homeId;
+    const chain: string[] = [];
+    for (const title of ['Level one', 'Level two', 'Level three']) {
+      await createPage(admin, 'DEEP', `${title} sibling`, '<p>s</p>', parent);
+      parent = await createPage(admin, 'DEEP', title, '<p>l</p>', parent);
+      chain.push(parent);
+    }
+    const base = `http://127.0.0.1:${(t.http.address() as AddressInfo).port}`;
+    const page = await browser.newPage();
+    watchProblems(page, problems);
+    await logInAsAdmin(page, base);
+
+    await page.goto(`${base}/pages/viewpage.action?pageId=${chain[2]}`);
+    const current = page.locator('.page-tree a[aria-current="page"]');
+    await current.waitFor();
+    expect(await current.textContent()).toBe('Level three');
+    // Each ancestor is open, with its other children listed beside the path.
+    const open = await page.locator('.page-tree .tree-toggle[aria-expanded="true"] + a').allTextContents();
+    expect(open).toEqual(['Deep Home', 'Level one', 'Level two']);
+    for (const sibling of ['Level one sibling', 'Level two sibling', 'Level three sibling']) {
+      expect(await page.locator('.page-tree a', { hasText: sibling }).count(), sibling).toBe(1);
+    }
+    // A click still closes a level.
+    await page.click(`.page-tree li[data-page-id="${chain[0]}"] > .tree-toggle`);
+    expect(await current.isVisible()).toBe(false);
+    expect(problems).toEqual([]);
+  });
 });

@@ -23,28 +23,51 @@
     return li;
   }
 
-  tree.addEventListener('click', async (event) => {
-    const toggle = event.target.closest('.tree-toggle');
+  /** Opens a node, loading its children the first time; resolves when they show. */
+  async function expand(li) {
+    const toggle = li.querySelector(':scope > .tree-toggle');
     if (!toggle) return;
-    const li = toggle.parentElement;
-    const open = toggle.getAttribute('aria-expanded') === 'true';
-    const existing = li.querySelector(':scope > ul');
-    if (open) {
-      toggle.setAttribute('aria-expanded', 'false');
-      toggle.textContent = '▸';
-      existing?.setAttribute('hidden', '');
-      return;
-    }
     toggle.setAttribute('aria-expanded', 'true');
     toggle.textContent = '▾';
+    const existing = li.querySelector(':scope > ul');
     if (existing) return existing.removeAttribute('hidden');
     const response = await fetch(`/spaces/${encodeURIComponent(space)}/tree?parent=${li.dataset.pageId}`, {
       headers: { Accept: 'application/json' },
     });
     if (!response.ok) return;
     const { children } = await response.json();
+    if (li.querySelector(':scope > ul')) return; // opened twice while loading
     const ul = document.createElement('ul');
     for (const child of children) ul.append(node(child));
     li.append(ul);
+  }
+
+  tree.addEventListener('click', (event) => {
+    const toggle = event.target.closest('.tree-toggle');
+    if (!toggle) return;
+    const li = toggle.parentElement;
+    if (toggle.getAttribute('aria-expanded') === 'true') {
+      toggle.setAttribute('aria-expanded', 'false');
+      toggle.textContent = '▸';
+      li.querySelector(':scope > ul')?.setAttribute('hidden', '');
+      return;
+    }
+    void expand(li);
   });
+
+  // As in Confluence, the tree opens down to the page being viewed: its ancestors, level by level.
+  (async () => {
+    const path = (tree.getAttribute('data-tree-path') || '').split(' ').filter(Boolean);
+    const current = tree.getAttribute('data-tree-current');
+    let level = tree;
+    for (const id of path) {
+      const li = [...level.children].find((item) => item.dataset.pageId === id);
+      if (!li) return;
+      await expand(li);
+      level = li.querySelector(':scope > ul');
+      if (!level) return;
+    }
+    const here = [...level.children].find((item) => item.dataset.pageId === current);
+    here?.querySelector(':scope > a')?.setAttribute('aria-current', 'page');
+  })();
 })();
