@@ -95,6 +95,35 @@ describe('view restrictions never open up when pages are deleted or copied', () 
     await pageHtml(dave, child);
   });
 
+  it('copies attachments with the page, and numbers a second copy instead of refusing it', async () => {
+    const original = await createPage(admin, 'DOC', 'Diagrams', '<p><ac:image><ri:attachment ri:filename="chart.png" /></ac:image></p>');
+    const token = await admin.csrfToken(`/spaces/DOC/pages/${original}/attachments`);
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+    for (const bytes of [png, Buffer.concat([png, Buffer.from('v2')])]) {
+      await admin.agent
+        .post(`/spaces/DOC/pages/${original}/attachments?_csrf=${encodeURIComponent(token)}`)
+        .attach('files', bytes, { filename: 'chart.png', contentType: 'image/png' })
+        .expect(303);
+    }
+    const first = await post(admin, `/spaces/DOC/pages/${original}/copy`);
+    const second = await post(admin, `/spaces/DOC/pages/${original}/copy`);
+    expect([first.status, second.status]).toEqual([303, 303]);
+    const [copy, copy2] = [first, second].map((r) => r.headers.location.split('/')[4]);
+    const titles = await t.db.query(`SELECT id::text, title FROM pages WHERE id = ANY($1::bigint[]) ORDER BY id`, [[copy, copy2]]);
+    expect(titles.map((r: { title: string }) => r.title)).toEqual(['Copy of Diagrams', 'Copy of Diagrams (2)']);
+
+    // The latest version of each attachment, as version 1 of the copy's; the original keeps its own.
+    const download = await admin.agent.get(`/pages/${copy}/attachments/chart.png`).buffer(true).expect(200);
+    expect(Buffer.compare(download.body as Buffer, Buffer.concat([png, Buffer.from('v2')]))).toBe(0);
+    const versions = await t.db.query(
+      `SELECT a.page_id::text AS page, a.version, count(v.*)::int AS stored FROM attachments a JOIN attachment_versions v ON v.attachment_id = a.id
+        WHERE a.page_id = ANY($1::bigint[]) GROUP BY 1, 2 ORDER BY 1`,
+      [[original, copy]],
+    );
+    expect(versions).toEqual([{ page: original, version: 2, stored: 2 }, { page: copy, version: 1, stored: 1 }]);
+    expect(await pageHtml(admin, copy)).toContain(`src="/pages/${copy}/attachments/chart.png"`);
+  });
+
   it('a copy keeps the view and edit restrictions of its original', async () => {
     const secret = await createPage(admin, 'DOC', 'Layoffs plan', '<p>Secret</p>');
     await restrictView(t, secret, 'alice');

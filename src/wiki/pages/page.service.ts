@@ -88,11 +88,12 @@ export class PageService {
   }
 
   /**
-   * A new page at the top of the space, or under `parentId`, as the last child. With
-   * `restrictionsOf`, the new page gets that page's view and edit restrictions in the same
-   * transaction (a copy is never readable by more people than its original, even for a moment).
+   * A new page at the top of the space, or under `parentId`, as the last child. With `copyOf`,
+   * the new page gets that page's view and edit restrictions (a copy is never readable by more
+   * people than its original, even for a moment) and the latest version of each of its
+   * attachments, in the same transaction.
    */
-  async createPage(viewer: Viewer, spaceId: number, parentId: string | null, input: PageInput, restrictionsOf?: string): Promise<Page> {
+  async createPage(viewer: Viewer, spaceId: number, parentId: string | null, input: PageInput, copyOf?: string): Promise<Page> {
     await this.permissions.assertSpace(viewer, spaceId, 'edit');
     let ancestors: string[] = [];
     if (parentId) {
@@ -113,12 +114,7 @@ export class PageService {
         [spaceId, parentId, ancestors, title, body, viewer.userId],
       );
       await this.insertVersion(tx, row.id, viewer.userId, '', false);
-      if (restrictionsOf) {
-        await tx.query(
-          `INSERT INTO page_restrictions (page_id, kind, group_id, user_id) SELECT $1, kind, group_id, user_id FROM page_restrictions WHERE page_id = $2`,
-          [row.id, restrictionsOf],
-        );
-      }
+      if (copyOf) await this.copyRestrictionsAndAttachments(tx, copyOf, row.id, viewer.userId);
       // The author's autosaved draft of this new page is now saved for real (drafts: src/wiki/history).
       await tx.query(`DELETE FROM page_drafts WHERE user_id = $1 AND page_id IS NULL AND space_id = $2 AND parent_id IS NOT DISTINCT FROM $3::bigint`, [
         viewer.userId,
@@ -174,14 +170,47 @@ export class PageService {
   }
 
   /**
-   * A copy under the same parent, titled "Copy of …" unless a title is given, with the page's
-   * view and edit restrictions, as Confluence copies them.
+   * A copy under the same parent with the page's view and edit restrictions and its attachments,
+   * as Confluence copies them; titled "Copy of …" (then "Copy of … (2)" and so on) unless a title
+   * is given.
    */
   async copyPage(viewer: Viewer, id: string, input: { title?: unknown }): Promise<Page> {
     const page = await this.requirePage(id);
     await this.permissions.assertPage(viewer, id, 'view');
-    const title = text(input.title).trim() || `Copy of ${page.title}`.slice(0, MAX_TITLE);
+    const title = text(input.title).trim() || (await this.freeCopyTitle(page));
     return this.createPage(viewer, page.spaceId, page.parentId, { title, body: page.body }, page.id);
+  }
+
+  private async freeCopyTitle(page: Page): Promise<string> {
+    const base = `Copy of ${page.title}`.slice(0, MAX_TITLE - 6);
+    const taken: { title: string }[] = await this.dataSource.query(
+      `SELECT lower(title) AS title FROM pages WHERE space_id = $1 AND status = 'current' AND lower(title) LIKE lower($2) || '%'`,
+      [page.spaceId, base.replace(/[\\%_]/g, (c) => `\\${c}`)],
+    );
+    const used = new Set(taken.map((t) => t.title));
+    for (let n = 1; n < 1000; n++) {
+      const title = n === 1 ? base : `${base} (${n})`;
+      if (!used.has(title.toLowerCase())) return title;
+    }
+    return base; // then refused as a duplicate, with the usual message
+  }
+
+  private async copyRestrictionsAndAttachments(tx: EntityManager, from: string, to: string, actorId: string | null): Promise<void> {
+    await tx.query(`INSERT INTO page_restrictions (page_id, kind, group_id, user_id) SELECT $1, kind, group_id, user_id FROM page_restrictions WHERE page_id = $2`, [
+      to,
+      from,
+    ]);
+    await tx.query(
+      `WITH source AS (SELECT id, lower(filename) AS name, version FROM attachments WHERE page_id = $2),
+            added AS (INSERT INTO attachments (page_id, filename, version, media_type, size, created_by)
+                      SELECT $1, filename, 1, media_type, size, $3 FROM attachments WHERE page_id = $2
+                      RETURNING id, lower(filename) AS name)
+       INSERT INTO attachment_versions (attachment_id, version, media_type, size, sha256, data, comment, created_by)
+       SELECT added.id, 1, v.media_type, v.size, v.sha256, v.data, 'Copied with the page', $3
+         FROM added JOIN source ON source.name = added.name
+         JOIN attachment_versions v ON v.attachment_id = source.id AND v.version = source.version`,
+      [to, from, actorId],
+    );
   }
 
   /**
@@ -260,7 +289,7 @@ export class PageService {
     await this.permissions.assertSpace(viewer, page.spaceId, 'admin');
     if (page.status !== 'trashed') throw new UserInputError({ page: 'This page is not in the trash.' });
     if (await this.findByTitle(page.spaceId, page.title)) {
-      throw new UserInputError({ page: `A page titled "${page.title}" already exists; rename it first.` });
+      throw new UserInputError({ page: `Another page in this space is now titled "${page.title}". Rename or move that page, then restore this one.` });
     }
     const parent = page.parentId ? await this.findPage(page.parentId) : null;
     const keepParent = parent?.status === 'current';
