@@ -103,6 +103,24 @@ describe('wiki smoke: space, pages, edit, conflict, trash', () => {
     expect(await t.db.query(`SELECT count(*)::int AS n FROM pages`)).toEqual(before);
   });
 
+  it('follows Confluence links by title, with pluses for spaces and %2B for pluses, in both forms', async () => {
+    const [home] = await t.db.query(`SELECT homepage_id::text AS id FROM spaces WHERE key = 'DOC'`);
+    const created = await admin.submit('/spaces/DOC/pages', { title: 'C++ Guide', body: '<p>c</p>', parentId: home.id }, '/spaces/DOC/pages/new');
+    const url = created.headers.location;
+    for (const path of ['/display/DOC/C%2B%2B+Guide', '/display/doc/c%2b%2b%20guide', '/pages/viewpage.action?spaceKey=DOC&title=C%2B%2B+Guide']) {
+      const res = await admin.agent.get(path);
+      expect(res.status, path).toBe(301);
+      expect(res.headers.location, path).toBe(url);
+    }
+    for (const path of ['/display/DOC/C++Guide', '/pages/viewpage.action?spaceKey=DOC&title=Nope']) {
+      expect((await admin.agent.get(path)).status, path).toBe(404);
+    }
+    // A broken escape is a bad address, said plainly.
+    const broken = await admin.agent.get('/display/DOC/%E0%A4%A');
+    expect(broken.status).toBe(400);
+    expect(broken.text).not.toMatch(/URIError|at .+\.js:\d+/);
+  });
+
   it('sends anonymous visitors of a private space to log in', async () => {
     const res = await new WebSession(t.http).agent.get('/spaces/DOC');
     expect(res.status).toBe(303);
