@@ -1,5 +1,5 @@
 import { UserInputError } from '../../../users/user-input.error.js';
-import { MAX_COMMENT_BYTES, MAX_INDENT, commentStorage, threadComments } from './comment-rules.js';
+import { MAX_COMMENT_BYTES, MAX_INDENT, commentEditText, commentStorage, threadComments } from './comment-rules.js';
 
 function refusal(raw: unknown): Record<string, string> {
   try {
@@ -16,12 +16,26 @@ describe('commentStorage', () => {
     expect(commentStorage('Looks good.\nShip it\n\nif a < b & c')).toBe('<p>Looks good.<br />Ship it</p><p>if a &lt; b &amp; c</p>');
   });
 
+  it('keeps prose that mentions tags or angle brackets as the text typed', () => {
+    expect(commentStorage('Check if a<b and c>d please\nthanks')).toBe('<p>Check if a&lt;b and c&gt;d please<br />thanks</p>');
+    expect(commentStorage('Use the <div> tag and <script>x</script> here')).toBe('<p>Use the &lt;div&gt; tag and &lt;script&gt;x&lt;/script&gt; here</p>');
+    expect(commentStorage('<b>bold?</b> no, literal')).toBe('<p>&lt;b&gt;bold?&lt;/b&gt; no, literal</p>');
+  });
+
+  it('gives the author back the text they typed to edit, or the storage when it is more than paragraphs', () => {
+    for (const typed of ['Hello & welcome\nline two', 'Check if a<b and c>d\n\nSecond "para" it\'s']) {
+      expect(commentEditText(commentStorage(typed))).toBe(typed);
+    }
+    const rich = '<p>Hi <strong>there</strong></p>';
+    expect(commentEditText(commentStorage(rich))).toBe(rich);
+  });
+
   it('keeps storage format and strips its active parts', () => {
     expect(commentStorage('<p onclick="x()">Hi <strong>there</strong></p><script>alert(1)</script>')).toBe('<p>Hi <strong>there</strong></p>');
     expect(commentStorage('<p><a href="javascript:alert(1)">x</a></p>')).toBe('<p><a>x</a></p>');
   });
 
-  it.each([undefined, 42, '', '   \n ', '<p> </p>', '<script>alert(1)</script>', '<p>&nbsp;</p>'])('refuses %j as empty', (raw) => {
+  it.each([undefined, 42, '', '   \n ', '<p> </p>', '<p><script>alert(1)</script></p>', '<p>&nbsp;</p>'])('refuses %j as empty', (raw) => {
     expect(refusal(raw)).toEqual({ body: 'Enter a comment.' });
   });
 

@@ -20,8 +20,28 @@ function plainTextToStorage(text: string): string {
     .join('');
 }
 
+/**
+ * Storage sent as a comment (by REST clients, or pasted) starts with a block element; prose that
+ * merely mentions a tag ("use the <div> tag", "if a<b") is plain text and is shown as typed.
+ */
 function looksLikeMarkup(text: string): boolean {
-  return /<\/?[a-z][a-z0-9:-]*[\s/>]/i.test(text);
+  return /^\s*<(p|h[1-6]|ul|ol|table|blockquote|pre|div|ac:[a-z-]+)[\s/>]/i.test(text);
+}
+
+function unescapeText(text: string): string {
+  return text.replace(/&(lt|gt|quot|#39|#x27|nbsp|#160|amp);/g, (_m, e: string) =>
+    ({ lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'", nbsp: ' ', '#160': ' ', amp: '&' })[e]!,
+  );
+}
+
+/**
+ * What the author's edit box shows: the text they typed when the comment is plain paragraphs
+ * (as plainTextToStorage wrote it), its storage otherwise.
+ */
+export function commentEditText(storage: string): string {
+  const paragraphs = storage.match(/^(?:<p>(?:[^<]|<br \/>)*<\/p>)+$/) ? [...storage.matchAll(/<p>((?:[^<]|<br \/>)*)<\/p>/g)] : null;
+  if (!paragraphs) return storage;
+  return paragraphs.map((m) => unescapeText(m[1].replace(/<br \/>/g, '\n'))).join('\n\n');
 }
 
 /** True when sanitised storage shows something: text, or an image. */

@@ -11,7 +11,7 @@ import type { Page } from '../../pages/page.types.js';
 import type { PageAction } from '../../permissions/permission.service.js';
 import type { Viewer } from '../../permissions/viewer.js';
 import { pageUrl } from '../../wiki-urls.js';
-import { commentStorage, threadComments } from './comment-rules.js';
+import { commentEditText, commentStorage, threadComments } from './comment-rules.js';
 
 /** The page screen shows at most this many comments, all from one query. */
 export const MAX_COMMENTS_SHOWN = 500;
@@ -83,7 +83,7 @@ export class CommentService implements PageScreenPart {
           edited: c.updatedAt.getTime() > c.createdAt.getTime(),
           html: this.renderComment(c, ctx),
           // The source only goes to the author, for the edit form.
-          body: own ? c.body : undefined,
+          body: own ? commentEditText(c.body) : undefined,
           canEdit: own,
           canDelete: own || can.has('admin'),
         };
