@@ -63,7 +63,7 @@ export class PermissionsController {
       setFlash(req, 'Space permissions saved.');
       res.redirect(303, `/spaces/${space.key}/permissions`);
     } catch (error) {
-      renderFormError(res, error, 'wiki/space-permissions', await this.grid(req, key));
+      renderFormError(res, error, 'wiki/space-permissions', await this.grid(req, key, body));
     }
   }
 
@@ -91,10 +91,13 @@ export class PermissionsController {
     res.redirect(303, `/spaces/${(await this.pages.requirePage(id)).spaceKey}/pages/${id}/restrictions`);
   }
 
-  private async grid(req: Request, key: string) {
+  /** The grid as saved, or (after a refusal) as `submitted`: every tick and typed name kept. */
+  private async grid(req: Request, key: string, submitted?: Form) {
     const viewer = viewerFrom(req);
     const space = await this.spaces.requireVisible(viewer, key);
     const rows = await this.grants.listGrants(viewer, space.id);
+    const ticked = (field: string, saved: boolean) => (submitted ? submitted[field] !== undefined : saved);
+    const typed = (field: string) => (typeof submitted?.[field] === 'string' ? (submitted[field] as string) : '');
     return {
       title: `${space.name}: permissions`,
       space,
@@ -104,11 +107,13 @@ export class PermissionsController {
         cells: SPACE_PERMISSIONS.map((p) => ({
           field: `p|${r.kind}|${r.name}|${p}`,
           permission: p,
-          checked: r.permissions.includes(p),
+          checked: ticked(`p|${r.kind}|${r.name}|${p}`, r.permissions.includes(p)),
           allowed: r.kind !== 'anonymous' || p === 'view' || p === 'comment',
         })),
       })),
-      newCells: SPACE_PERMISSIONS.map((p) => ({ permission: p })),
+      newGroup: typed('newGroup'),
+      newUser: typed('newUser'),
+      newCells: SPACE_PERMISSIONS.map((p) => ({ permission: p, group: ticked(`p|new-group||${p}`, false), user: ticked(`p|new-user||${p}`, false) })),
     };
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { UserInputError } from '../../users/user-input.error.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { PermissionService } from './permission.service.js';
@@ -13,6 +13,22 @@ export interface GrantRow {
   name: string;
   label: string;
   permissions: SpacePermission[];
+}
+
+/** "granted devs view, comment; took away edit from confluence-users", from two grant lists. */
+function describeChange(before: string[], after: string[]): string {
+  const byWho = (lines: string[]) => {
+    const map = new Map<string, string[]>();
+    for (const line of lines) {
+      const at = line.lastIndexOf(':');
+      map.set(line.slice(0, at), [...(map.get(line.slice(0, at)) ?? []), line.slice(at + 1)]);
+    }
+    return [...map].map(([who, permissions]) => `${who} ${permissions.join(', ')}`);
+  };
+  const granted = byWho(after.filter((l) => !before.includes(l)));
+  const taken = byWho(before.filter((l) => !after.includes(l)));
+  const parts = [granted.length ? `granted ${granted.join('; ')}` : '', taken.length ? `took away ${taken.join('; ')}` : ''];
+  return parts.filter(Boolean).join('; ') || 'no change';
 }
 
 /** Reads and replaces a space's permission grid; every change is audited. */
@@ -40,6 +56,17 @@ export class SpacePermissionsService {
     return rows;
   }
 
+  /** The space's grants as "who:permission" lines, who being a group, a username or "anonymous". */
+  private async grantLines(tx: EntityManager, spaceId: number): Promise<string[]> {
+    const rows: { line: string }[] = await tx.query(
+      `SELECT coalesce('group ' || g.name, 'user ' || u.username, 'anonymous') || ':' || sp.permission AS line
+         FROM space_permissions sp LEFT JOIN groups g ON g.id = sp.group_id LEFT JOIN users u ON u.id = sp.user_id
+        WHERE sp.space_id = $1 ORDER BY 1`,
+      [spaceId],
+    );
+    return rows.map((r) => r.line);
+  }
+
   /**
    * Replaces the grid with `grants` in one transaction. Unknown groups or users are
    * refused with nothing changed; anonymous visitors may at most view and comment.
@@ -60,7 +87,7 @@ export class SpacePermissionsService {
     if (errors.length) throw new UserInputError({ permissions: [...new Set(errors)].join(' ') });
 
     await this.dataSource.transaction(async (tx) => {
-      const before = await tx.query(`SELECT count(*)::int AS n FROM space_permissions WHERE space_id = $1`, [spaceId]);
+      const before = await this.grantLines(tx, spaceId);
       await tx.query(`DELETE FROM space_permissions WHERE space_id = $1`, [spaceId]);
       for (const g of grants) {
         if (!g.permissions.length) continue;
@@ -80,12 +107,13 @@ export class SpacePermissionsService {
           [spaceId, subject.group_id, subject.user_id, [...new Set(g.permissions)]],
         );
       }
+      const after = await this.grantLines(tx, spaceId);
       await this.audit.record(
         {
           actorId: viewer.userId,
           action: 'space.permissions-changed',
           spaceId,
-          summary: `Changed space permissions (${before[0].n} grants before)`,
+          summary: `Changed space permissions: ${describeChange(before, after)}`,
           details: { grants: grants.map((g) => ({ kind: g.kind, name: g.name, permissions: g.permissions })) },
         },
         tx,
