@@ -124,6 +124,27 @@ describe('view restrictions never open up when pages are deleted or copied', () 
     expect(await pageHtml(admin, copy)).toContain(`src="/pages/${copy}/attachments/chart.png"`);
   });
 
+  it('the restrictions screen keeps the chosen kind and subject on a typo, and offers changes only to editors', async () => {
+    const page = await createPage(admin, 'DOC', 'Team charter', '<p>c</p>');
+    const typo = await post(alice, `/spaces/DOC/pages/${page}/restrictions`, { kind: 'edit', subject: 'user', name: 'bobb' });
+    expect(typo.status).toBe(400);
+    expect(typo.text).toContain('No user named &quot;bobb&quot;.');
+    expect(typo.text).toContain('<option value="edit" selected>Editing</option>');
+    expect(typo.text).toContain('<option value="user" selected>User</option>');
+    expect(typo.text).toContain('value="bobb"');
+    expect(await restrictions(t, page)).toEqual([]);
+
+    expect((await post(alice, `/spaces/DOC/pages/${page}/restrictions`, { kind: 'edit', subject: 'user', name: 'alice' })).status).toBe(303);
+    expect(await restrictions(t, page)).toEqual(['edit:alice']);
+    // Dave may view but not edit it now: he sees the lists, and no way to change them.
+    const html = (await dave.agent.get(`/spaces/DOC/pages/${page}/restrictions`).expect(200)).text;
+    expect(html).toContain('Only people who may edit this page can change its restrictions.');
+    expect(html).not.toContain('>Remove</button>');
+    expect(html).not.toContain(`action="/spaces/DOC/pages/${page}/restrictions" class="form inline"`);
+    expect((await post(dave, `/spaces/DOC/pages/${page}/restrictions/remove`, { kind: 'edit', subject: 'user', name: 'alice' })).status).toBe(403);
+    expect(await restrictions(t, page)).toEqual(['edit:alice']);
+  });
+
   it('a copy keeps the view and edit restrictions of its original', async () => {
     const secret = await createPage(admin, 'DOC', 'Layoffs plan', '<p>Secret</p>');
     await restrictView(t, secret, 'alice');

@@ -121,6 +121,15 @@ describe('wiki smoke: space, pages, edit, conflict, trash', () => {
     expect(broken.text).not.toMatch(/URIError|at .+\.js:\d+/);
   });
 
+  it('keeps the minor-edit tick when a save comes back with an error', async () => {
+    const [home] = await t.db.query(`SELECT homepage_id::text AS id, (SELECT title FROM pages WHERE id = homepage_id) AS title FROM spaces WHERE key = 'DOC'`);
+    const created = await admin.submit('/spaces/DOC/pages', { title: 'Tick keeper', body: '<p>v1</p>', parentId: home.id }, '/spaces/DOC/pages/new');
+    const id = created.headers.location.split('/')[4];
+    const res = await admin.submit(`/spaces/DOC/pages/${id}`, { title: home.title, body: '<p>v2</p>', baseVersion: '1', minorEdit: 'true' }, `/spaces/DOC/pages/${id}/edit`);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('name="minorEdit" value="true" checked');
+  });
+
   it('sends anonymous visitors of a private space to log in', async () => {
     const res = await new WebSession(t.http).agent.get('/spaces/DOC');
     expect(res.status).toBe(303);

@@ -120,7 +120,7 @@ export class PermissionsController {
   private async restrictionView(req: Request, id: string) {
     const viewer = viewerFrom(req);
     const page = await this.pages.requirePage(id);
-    await this.permissions.assertPage(viewer, id, 'view');
+    const held = await this.permissions.assertPage(viewer, id, 'view');
     const list = await this.restrictions.listRestrictions(id);
     return {
       title: `Restrictions: ${page.title}`,
@@ -129,6 +129,8 @@ export class PermissionsController {
       space: pageSpace(page),
       viewList: list.filter((r) => r.kind === 'view'),
       editList: list.filter((r) => r.kind === 'edit'),
+      // The rule PageRestrictionsService enforces: editors and space admins change restrictions.
+      canChange: held.has('edit') || held.has('admin'),
       values: {},
     };
   }
