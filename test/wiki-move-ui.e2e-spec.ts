@@ -262,6 +262,35 @@ describe.skipIf(!hasChromium)('page-move.js in Chromium: positions follow the ty
     expect(problems).toEqual([]);
   });
 
+  it('asks before moving a page to the trash, and says it was done', async () => {
+    const admin = await loginAsAdmin(t);
+    const doc = await createSpace(t, admin, 'ASK', 'Ask');
+    const doomed = await createPage(admin, 'ASK', 'Doomed', '<p>d</p>', doc.homeId);
+    const base = `http://127.0.0.1:${(t.http.address() as AddressInfo).port}`;
+    const page = await browser.newPage();
+    watchProblems(page, problems);
+    await logInAsAdmin(page, base);
+    await page.goto(`${base}/pages/viewpage.action?pageId=${doomed}`);
+
+    const questions: string[] = [];
+    page.once('dialog', (dialog) => {
+      questions.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.click('form[data-confirm] button.danger');
+    await page.waitForTimeout(300);
+    expect(questions).toEqual(['Move “Doomed” to the space trash? Pages below it move up a level.']);
+    const [kept] = await t.db.query(`SELECT status FROM pages WHERE id = $1`, [doomed]);
+    expect(kept.status).toBe('current');
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await Promise.all([page.waitForURL(/\/ask-home$/), page.click('form[data-confirm] button.danger')]);
+    expect(await page.locator('.flash').textContent()).toBe('“Doomed” was moved to the space trash.');
+    const [trashed] = await t.db.query(`SELECT status FROM pages WHERE id = $1`, [doomed]);
+    expect(trashed.status).toBe('trashed');
+    expect(problems).toEqual([]);
+  });
+
   it('opens the sidebar tree down to the page being viewed', async () => {
     const admin = await loginAsAdmin(t);
     const doc = await createSpace(t, admin, 'DEEP', 'Deep');

@@ -114,8 +114,8 @@ export class ContentWriteService {
     if (status !== undefined && status !== 'current' && status !== 'trashed') throw new BadRequestException(`"status" must be "current" or "trashed".`);
     const page = isContentId(id) ? await this.pages.findPage(id) : null;
     if (!page || page.status !== (status ?? 'current')) throw new NotFoundException(NO_CONTENT);
-    if (page.status === 'trashed') return this.pages.purgePage(viewer, id);
-    await this.pages.trashPage(viewer, id);
+    if (page.status === 'trashed') await this.pages.purgePage(viewer, id);
+    else await this.pages.trashPage(viewer, id);
   }
 
   private async visiblePage(viewer: Viewer, id: string): Promise<Page> {

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Next, NotFoundException, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { Authenticated, Public } from '../../common/access.decorators.js';
+import { setFlash } from '../../common/flash.js';
 import { renderFormError } from '../../common/form-errors.js';
 import { PermissionService } from '../permissions/permission.service.js';
 import type { Viewer } from '../permissions/viewer.js';
@@ -110,7 +111,10 @@ export class PageController {
     const viewer = viewerFrom(req);
     const page = await this.pageIn(viewer, key, id);
     await this.pages.trashPage(viewer, id);
-    res.redirect(303, page.parentId ? `/pages/viewpage.action?pageId=${page.parentId}` : `/spaces/${page.spaceKey}`);
+    setFlash(req, `“${page.title}” was moved to the space trash.`);
+    // Straight to the parent's own address: a redirect on the way would show (and use up) the message.
+    const parent = page.parentId ? await this.pages.findPage(page.parentId) : null;
+    res.redirect(303, parent ? pageUrl(parent.spaceKey, parent.id, parent.title) : `/spaces/${page.spaceKey}`);
   }
 
   @Public()

@@ -305,8 +305,8 @@ export class PageService {
     return (await this.findPage(id))!;
   }
 
-  /** Space admins delete a trashed page for good, with its versions, comments and attachments. */
-  async purgePage(viewer: Viewer, id: string): Promise<void> {
+  /** Space admins delete a trashed page for good, with its versions, comments and attachments; its title. */
+  async purgePage(viewer: Viewer, id: string): Promise<string> {
     const page = await this.requirePage(id);
     await this.permissions.assertSpace(viewer, page.spaceId, 'admin');
     if (page.status !== 'trashed') throw new UserInputError({ page: 'Only pages in the trash can be purged.' });
@@ -314,6 +314,7 @@ export class PageService {
       await this.audit.record({ actorId: viewer.userId, action: 'page.purged', spaceId: page.spaceId, pageId: null, summary: `Purged "${page.title}" (page ${id})` }, tx);
       await tx.query(`DELETE FROM pages WHERE id = $1`, [id]);
     });
+    return page.title;
   }
 
   async listTrash(viewer: Viewer, spaceId: number): Promise<Page[]> {

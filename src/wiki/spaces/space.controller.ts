@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Authenticated, Public } from '../../common/access.decorators.js';
+import { setFlash } from '../../common/flash.js';
 import { renderFormError } from '../../common/form-errors.js';
 import { PageTreeService } from '../pages/page-tree.service.js';
 import { PageService } from '../pages/page.service.js';
@@ -112,7 +113,8 @@ export class SpaceController {
   @Authenticated()
   @Post(':key/trash/:id/purge')
   async purgePage(@Param('key') key: string, @Param('id') id: string, @Req() req: Request, @Res() res: Response) {
-    await this.pages.purgePage(viewerFrom(req), id);
+    const title = await this.pages.purgePage(viewerFrom(req), id);
+    setFlash(req, `“${title}” was deleted for good.`);
     res.redirect(303, `${spaceUrl(key)}/trash`);
   }
 }
