@@ -1,8 +1,18 @@
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { AppConfig } from '../config/app-config.js';
 import { describeDatabaseError } from './database-error.js';
 import { startEmbeddedPostgres } from './embedded-postgres.launcher.js';
 import { runMigrations } from './migrations.runner.js';
+
+/** Whether nothing listens on the loopback port, where the embedded server would. */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
 
 /** A start-up failure with a one-line explanation for the operator. */
 export class StartupError extends Error {}
@@ -21,6 +31,12 @@ export async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
   let url = config.databaseUrl;
   let stop: () => Promise<void> = async () => undefined;
   if (!url) {
+    const where = `the embedded PostgreSQL in ${join(config.home, 'postgres')} on port ${config.embeddedPgPort}`;
+    if (!(await portFree(config.embeddedPgPort))) {
+      throw new StartupError(
+        `Cannot start ${where}: the port is already in use (another Atrium or PostgreSQL?). Set ATRIUM_EMBEDDED_PG_PORT to a free port, or DATABASE_URL.`,
+      );
+    }
     try {
       const embedded = await startEmbeddedPostgres({
         dataDir: join(config.home, 'postgres'),
@@ -30,10 +46,9 @@ export async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
       url = embedded.url;
       stop = embedded.stop;
     } catch (error) {
-      throw new StartupError(
-        `Cannot start the embedded PostgreSQL in ${join(config.home, 'postgres')} on port ${config.embeddedPgPort}: ` +
-          `${(error as Error).message ?? error}. Set ATRIUM_EMBEDDED_PG_PORT or DATABASE_URL.`,
-      );
+      // embedded-postgres may reject with nothing at all when the server exits at once.
+      const reason = error instanceof Error ? error.message : error ? String(error) : 'the server stopped during start-up';
+      throw new StartupError(`Cannot start ${where}: ${reason}. Set ATRIUM_EMBEDDED_PG_PORT or DATABASE_URL.`);
     }
   }
   try {
