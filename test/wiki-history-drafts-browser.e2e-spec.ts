@@ -80,4 +80,19 @@ describe.skipIf(!hasChromium)('drafts.js in Chromium: autosave, offer, restore, 
     expect(await page.inputValue('#title')).toBe('Runbook, half edited');
     expect(await drafts()).toEqual([]);
   });
+
+  it('says that typing is not kept while an earlier draft is offered, and keeps it once that is settled', async () => {
+    await typeAndWaitForDraft('Earlier draft');
+    await page.goto(`${base}/spaces/DOC/pages/${pageId}/edit`);
+    const offer = page.locator('.draft-offer');
+    await offer.waitFor();
+    await page.fill('#title', 'Typed past the offer');
+    await page.locator('.draft-status', { hasText: 'not saved as a draft yet' }).waitFor({ timeout: 15_000 });
+    expect((await drafts()).map((d) => d.title)).toEqual(['Earlier draft']);
+
+    await offer.locator('button', { hasText: 'Discard' }).click();
+    await offer.waitFor({ state: 'detached' });
+    await page.locator('.draft-status', { hasText: 'Draft saved' }).waitFor({ timeout: 15_000 });
+    expect((await drafts()).map((d) => d.title)).toEqual(['Typed past the offer']);
+  });
 });

@@ -37,10 +37,17 @@
     });
   }
 
+  // Typing while an earlier draft is offered: say so, since it is not being kept yet.
+  const PAUSED_NOTE = 'Your changes are not saved as a draft yet: restore or discard the earlier draft above first.';
+
   async function save(keepalive = false) {
-    if (paused || submitting || inFlight) return;
+    if (submitting || inFlight) return;
     const current = snapshot();
     if (current === saved) return;
+    if (paused) {
+      if (document.querySelector('.draft-offer')) status.textContent = PAUSED_NOTE;
+      return;
+    }
     const payload = { title: title.value, body: body.value, baseVersion: base ? base.value : null };
     if (keepalive && JSON.stringify(payload).length > KEEPALIVE_LIMIT) return;
     inFlight = true;
@@ -103,7 +110,7 @@
         status.textContent = 'The draft could not be discarded; try again.';
         return;
       }
-      saved = snapshot();
+      // `saved` stays the stored page: anything typed meanwhile becomes the new draft.
       paused = false;
       box.remove();
       status.textContent = 'Draft discarded.';
@@ -128,6 +135,13 @@
 
   form.addEventListener('submit', () => {
     submitting = true;
+  });
+  // Leaving with changes that no draft holds (an earlier draft still offered): the browser asks.
+  window.addEventListener('beforeunload', (event) => {
+    if (paused && !submitting && document.querySelector('.draft-offer') && snapshot() !== saved) {
+      event.preventDefault();
+      event.returnValue = '';
+    }
   });
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') save(true);
