@@ -1,6 +1,6 @@
 import { createUser, loginAs, loginAsAdmin } from './helpers/admin-fixtures.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
-import type { WebSession } from './helpers/web-session.js';
+import { WebSession, csrfTokenFrom } from './helpers/web-session.js';
 import { createPage, createSpace, limitUsersGroup, pageHtml, post, restrictView, userId } from './helpers/wiki-collab-fixtures.js';
 
 describe('wiki comments: threads, permissions, validation, sanitising', () => {
@@ -176,5 +176,32 @@ describe('wiki comments: threads, permissions, validation, sanitising', () => {
     expect((await post(admin, `/pages/${otherPageId}/comments/${any.id}/delete`)).status).toBe(404);
     expect((await post(admin, `/pages/${otherPageId}/comments/not-a-number/delete`)).status).toBe(404);
     expect(await comments()).toEqual(before);
+  });
+
+  it('lets anonymous visitors comment where the space grants them "comment", and nowhere else', async () => {
+    const open = await createSpace(t, admin, 'OPEN', 'Open');
+    const closed = await createSpace(t, admin, 'SHUT', 'Shut');
+    await t.db.query(`INSERT INTO space_permissions (space_id, permission) VALUES ($1, 'view'), ($1, 'comment'), ($2, 'view')`, [open.id, closed.id]);
+    const visitor = new WebSession(t.http);
+
+    const html = (await visitor.agent.get(`/pages/viewpage.action?pageId=${open.homeId}`).redirects(2).expect(200)).text;
+    expect(html).toContain(`action="/pages/${open.homeId}/comments"`);
+    const token = csrfTokenFrom(html);
+    const added = await visitor.agent.post(`/pages/${open.homeId}/comments`).type('form').send({ _csrf: token, body: 'Thanks, from a visitor' });
+    expect(added.status).toBe(303);
+    const [row] = await t.db.query(`SELECT author_id, body FROM comments WHERE page_id = $1`, [open.homeId]);
+    expect(row).toEqual({ author_id: null, body: '<p>Thanks, from a visitor</p>' });
+    const shown = (await visitor.agent.get(`/pages/viewpage.action?pageId=${open.homeId}`).redirects(2).expect(200)).text;
+    expect(shown).toContain('Anonymous');
+    expect(shown).toContain('Thanks, from a visitor');
+    expect(shown).not.toContain('<summary>Edit</summary>');
+
+    // Where anonymous visitors may only read, posting sends them to log in and writes nothing.
+    const shut = (await visitor.agent.get(`/pages/viewpage.action?pageId=${closed.homeId}`).redirects(2).expect(200)).text;
+    expect(shut).not.toContain(`action="/pages/${closed.homeId}/comments"`);
+    const refused = await visitor.agent.post(`/pages/${closed.homeId}/comments`).type('form').send({ _csrf: token, body: 'Sneaky' });
+    expect(refused.status).toBe(303);
+    expect(refused.headers.location).toMatch(/^\/login/);
+    expect(await t.db.query(`SELECT 1 FROM comments WHERE page_id = $1`, [closed.homeId])).toEqual([]);
   });
 });

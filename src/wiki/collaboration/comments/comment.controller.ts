@@ -1,9 +1,9 @@
 import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Authenticated } from '../../../common/access.decorators.js';
+import { Authenticated, Public } from '../../../common/access.decorators.js';
 import { renderFormError } from '../../../common/form-errors.js';
 import type { Page } from '../../pages/page.types.js';
-import { viewerFrom } from '../../wiki-viewer.js';
+import { asViewer, viewerFrom } from '../../wiki-viewer.js';
 import { pageUrl } from '../../wiki-urls.js';
 import { PageService } from '../../pages/page.service.js';
 import { CommentService } from './comment.service.js';
@@ -18,11 +18,12 @@ export class CommentController {
     private readonly comments: CommentService,
   ) {}
 
-  @Authenticated()
+  /** Open to anonymous visitors where the space grants them "comment" (their comments have no author). */
+  @Public()
   @Post()
   async addComment(@Param('pageId') pageId: string, @Body() body: Form, @Req() req: Request, @Res() res: Response) {
     const viewer = viewerFrom(req);
-    const { page } = await this.pages.requireAccess(viewer, pageId, 'comment');
+    const { page } = await asViewer(req, () => this.pages.requireAccess(viewer, pageId, 'comment'));
     try {
       const id = await this.comments.addComment(viewer, page, body);
       res.redirect(303, this.comments.commentUrl(page, id));

@@ -67,18 +67,20 @@ export class CommentService implements PageScreenPart {
       spaceKey: page.spaceKey,
       attachmentUrl: (filename: string) => `/pages/${page.id}/attachments/${encodeURIComponent(filename)}`,
     };
-    const canComment = !!viewer.userId && can.has('comment');
+    // Anonymous visitors comment where the space lets them; only signed-in authors edit their own.
+    const canComment = can.has('comment');
     return {
       action: `/pages/${page.id}/comments`,
       canComment,
       truncated: rows.length > MAX_COMMENTS_SHOWN,
       count: shown.length,
       comments: threadComments(shown).map((c) => {
-        const own = canComment && c.authorId === viewer.userId;
+        const own = canComment && !!viewer.userId && c.authorId === viewer.userId;
         return {
           id: c.id,
           indent: c.indent,
-          authorName: c.authorName ?? 'Unknown user',
+          // Accounts are deactivated, never deleted: a comment without an author is anonymous.
+          authorName: c.authorName ?? (c.authorId ? 'Unknown user' : 'Anonymous'),
           createdAt: c.createdAt,
           edited: c.updatedAt.getTime() > c.createdAt.getTime(),
           html: this.renderComment(c, ctx),
