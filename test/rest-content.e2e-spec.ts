@@ -147,6 +147,7 @@ describe('REST content: create, read, update, delete in Confluence shapes', () =
     ['a body that is not a string', { type: 'page', title: 'X', version: { number: 4 }, body: { storage: { value: 5, representation: 'storage' } } }, 'body.storage.value'],
     ['a blog post', { type: 'blogpost', title: 'X', version: { number: 4 } }, '"type" must be "page"'],
     ['a move through ancestors', { type: 'page', title: 'X', version: { number: 4 }, ancestors: [] }, 'Moving a page'],
+    ['a move to another space', { type: 'page', title: 'X', version: { number: 4 }, space: { key: 'OTHER' } }, 'Moving a page to another space'],
     ['an empty title', { type: 'page', title: '  ', version: { number: 4 } }, 'Enter a title.'],
     ['an array body', [{ type: 'page' }], 'must be a JSON object'],
   ])('refuses an update with %s as 400 JSON, writing nothing', async (_name, body, message) => {

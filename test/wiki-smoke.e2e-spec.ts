@@ -130,6 +130,22 @@ describe('wiki smoke: space, pages, edit, conflict, trash', () => {
     expect(res.text).toContain('name="minorEdit" value="true" checked');
   });
 
+  it('publishing the edit form with no change makes no version and no audit entry', async () => {
+    const [home] = await t.db.query(`SELECT homepage_id::text AS id FROM spaces WHERE key = 'DOC'`);
+    const created = await admin.submit('/spaces/DOC/pages', { title: 'Unchanged', body: '<p>Same</p>', parentId: home.id }, '/spaces/DOC/pages/new');
+    const id = created.headers.location.split('/')[4];
+    const state = async () => ({
+      page: await t.db.query(`SELECT version, updated_at FROM pages WHERE id = $1`, [id]),
+      versions: await t.db.query(`SELECT count(*)::int AS n FROM page_versions WHERE page_id = $1`, [id]),
+      audit: await t.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE page_id = $1`, [id]),
+    });
+    const before = await state();
+    const res = await admin.submit(`/spaces/DOC/pages/${id}`, { title: 'Unchanged', body: '<p>Same</p>', baseVersion: '1' }, `/spaces/DOC/pages/${id}/edit`);
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(created.headers.location);
+    expect(await state()).toEqual(before);
+  });
+
   it('sends anonymous visitors of a private space to log in', async () => {
     const res = await new WebSession(t.http).agent.get('/spaces/DOC');
     expect(res.status).toBe(303);

@@ -93,6 +93,10 @@ export class ContentWriteService {
     if (parentId !== undefined && parentId !== page.parentId) {
       throw new BadRequestException('Moving a page by changing its ancestors is not supported over REST; move it in Atrium.');
     }
+    const spaceKey = body.space === undefined ? undefined : optionalString(object(body.space, '"space"'), 'key');
+    if (spaceKey !== undefined && spaceKey.toUpperCase() !== page.spaceKey) {
+      throw new BadRequestException('Moving a page to another space is not supported over REST; move it in Atrium.');
+    }
     await this.permissions.assertPage(viewer, id, 'edit');
     if (number !== page.version + 1) throw this.conflict(page.version);
     try {

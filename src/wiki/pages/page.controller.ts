@@ -66,7 +66,7 @@ export class PageController {
     const viewer = viewerFrom(req);
     const page = await this.pageIn(viewer, key, id, 'edit');
     try {
-      const saved = await this.pages.savePage(viewer, id, body);
+      const saved = await this.pages.savePage(viewer, id, body, { unchangedSavesNothing: true });
       res.redirect(303, pageUrl(saved.spaceKey, saved.id, saved.title));
     } catch (error) {
       if (error instanceof VersionConflictError) {

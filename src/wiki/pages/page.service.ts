@@ -132,13 +132,18 @@ export class PageService {
    * Saves a new version on top of `baseVersion`. If someone saved in between, nothing is
    * written and VersionConflictError carries the newer page for the conflict view.
    */
-  async savePage(viewer: Viewer, id: string, input: SaveInput): Promise<Page> {
+  async savePage(viewer: Viewer, id: string, input: SaveInput, options: { unchangedSavesNothing?: boolean } = {}): Promise<Page> {
     const page = await this.requirePage(id);
     await this.permissions.assertPage(viewer, id, 'edit');
     if (page.status !== 'current') throw new UserInputError({ title: 'This page is in the trash; restore it before editing.' });
     const baseVersion = Number(input.baseVersion);
     if (!Number.isInteger(baseVersion) || baseVersion < 1) throw new UserInputError({ baseVersion: 'The edit is missing its version.' });
     const { title, body } = await this.validate(page.spaceId, input, id);
+    if (options.unchangedSavesNothing && title === page.title && body === page.body) {
+      // As Confluence's editor: publishing with no change makes no version and tells nobody.
+      await this.dataSource.query(`DELETE FROM page_drafts WHERE user_id = $1 AND page_id = $2`, [viewer.userId, id]);
+      return page;
+    }
     const comment = text(input.comment).trim().slice(0, 500);
     const minor = input.minorEdit === true || input.minorEdit === 'true' || input.minorEdit === 'on';
     await this.inTransaction(async (tx) => {
