@@ -146,6 +146,29 @@ describe('wiki smoke: space, pages, edit, conflict, trash', () => {
     expect(await state()).toEqual(before);
   });
 
+  it('shows the whole path in the breadcrumbs of every page sub-screen', async () => {
+    const [home] = await t.db.query(`SELECT homepage_id::text AS id FROM spaces WHERE key = 'DOC'`);
+    const section = await admin.submit('/spaces/DOC/pages', { title: 'Section', body: '<p>s</p>', parentId: home.id }, '/spaces/DOC/pages/new');
+    const sectionId = section.headers.location.split('/')[4];
+    const leaf = await admin.submit('/spaces/DOC/pages', { title: 'Leaf', body: '<p>l</p>', parentId: sectionId }, '/spaces/DOC/pages/new');
+    const id = leaf.headers.location.split('/')[4];
+    const crumbs = (html: string) =>
+      (/<nav class="breadcrumbs"[^>]*>([\s\S]*?)<\/nav>/.exec(html)?.[1] ?? '').replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
+    const screens: [string, string][] = [
+      [leaf.headers.location, 'Spaces / Documentation / Documentation Home / Section'],
+      [`/spaces/DOC/pages/${id}/edit`, 'Spaces / Documentation / Documentation Home / Section / Leaf / Edit'],
+      [`/spaces/DOC/pages/${id}/history`, 'Spaces / Documentation / Documentation Home / Section / Leaf / History'],
+      [`/spaces/DOC/pages/${id}/history/1`, 'Spaces / Documentation / Documentation Home / Section / Leaf / History / v. 1'],
+      [`/spaces/DOC/pages/${id}/diff?from=1&to=1`, 'Spaces / Documentation / Documentation Home / Section / Leaf / History / Compare'],
+      [`/spaces/DOC/pages/${id}/move`, 'Spaces / Documentation / Documentation Home / Section / Leaf / Move'],
+      [`/spaces/DOC/pages/${id}/attachments`, 'Spaces / Documentation / Documentation Home / Section / Leaf / Attachments'],
+      [`/spaces/DOC/pages/${id}/restrictions`, 'Spaces / Documentation / Documentation Home / Section / Leaf / Restrictions'],
+    ];
+    for (const [path, expected] of screens) {
+      expect(crumbs((await admin.agent.get(path).expect(200)).text), path).toBe(expected);
+    }
+  });
+
   it('sends anonymous visitors of a private space to log in', async () => {
     const res = await new WebSession(t.http).agent.get('/spaces/DOC');
     expect(res.status).toBe(303);

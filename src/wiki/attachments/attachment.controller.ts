@@ -5,6 +5,7 @@ import { setFlash } from '../../common/flash.js';
 import { UserInputError } from '../../users/user-input.error.js';
 import type { Viewer } from '../permissions/viewer.js';
 import { asViewer, viewerFrom } from '../wiki-viewer.js';
+import { PageService } from '../pages/page.service.js';
 import { pageSpace } from '../pages/page.types.js';
 import { pageUrl } from '../wiki-urls.js';
 import { AttachPermissionGuard } from './attach-permission.guard.js';
@@ -18,7 +19,10 @@ type Form = Record<string, unknown>;
 /** Upload (multipart, CSRF token in the query), list and delete a page's attachments. */
 @Controller('spaces/:key/pages/:id/attachments')
 export class AttachmentController {
-  constructor(private readonly attachments: AttachmentService) {}
+  constructor(
+    private readonly attachments: AttachmentService,
+    private readonly pages: PageService,
+  ) {}
 
   @Public()
   @Get()
@@ -79,7 +83,7 @@ export class AttachmentController {
       title: `Attachments: ${page.title}`,
       page,
       space: pageSpace(page),
-      pageLink: pageUrl(page.spaceKey, page.id, page.title),
+      ...(await this.pages.trail(page)),
       uploadUrl: attachmentsListUrl(page),
       items,
       more: total - rows.length,

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { Authenticated, Public } from '../../common/access.decorators.js';
 import { setFlash } from '../../common/flash.js';
 import { PageViewService } from '../pages/page-view.service.js';
+import { PageService } from '../pages/page.service.js';
 import { asViewer, viewerFrom } from '../wiki-viewer.js';
 import { pageUrl } from '../wiki-urls.js';
 import { diffScreen, historyScreen, versionScreen } from './page-history.presenter.js';
@@ -14,6 +15,7 @@ export class PageHistoryController {
   constructor(
     private readonly history: PageHistoryService,
     private readonly views: PageViewService,
+    private readonly pages: PageService,
   ) {}
 
   @Public()
@@ -22,7 +24,7 @@ export class PageHistoryController {
     await asViewer(req, async (viewer) => {
       const { page, can } = await this.history.visiblePage(viewer, id);
       const list = await this.history.listVersions(page, parseVersion(pageParam) ?? 1);
-      res.render('wiki/history/page-history', historyScreen(page, list, can));
+      res.render('wiki/history/page-history', { ...historyScreen(page, list, can), ...(await this.pages.trail(page)) });
     });
   }
 
@@ -35,7 +37,7 @@ export class PageHistoryController {
       if (number === null) throw new NotFoundException('There is no such version of this page.');
       const version = (await this.history.findVersions(page, [number])).get(number)!;
       const html = await this.views.renderBody(viewer, page, version.body);
-      res.render('wiki/history/page-version', versionScreen(page, version, html, can));
+      res.render('wiki/history/page-version', { ...versionScreen(page, version, html, can), ...(await this.pages.trail(page)) });
     });
   }
 
@@ -55,7 +57,7 @@ export class PageHistoryController {
       const from = fromParam === undefined && to !== null ? Math.max(1, to - 1) : parseVersion(fromParam);
       if (from === null || to === null) throw new BadRequestException('Choose two versions of this page to compare.');
       const versions = await this.history.findVersions(page, [from, to]);
-      res.render('wiki/history/page-diff', diffScreen(page, versions.get(from)!, versions.get(to)!));
+      res.render('wiki/history/page-diff', { ...diffScreen(page, versions.get(from)!, versions.get(to)!), ...(await this.pages.trail(page)) });
     });
   }
 

@@ -104,6 +104,7 @@ export class PageMoveService {
       title: `Move ${page.title}`,
       page,
       space: pageSpace(page),
+      ...(await this.pages.trail(page)),
       values,
       spaces: spaces.map((s) => ({ key: s.key, name: s.name, selected: s.key === values.spaceKey })),
       positions: [

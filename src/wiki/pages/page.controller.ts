@@ -57,7 +57,7 @@ export class PageController {
     const viewer = viewerFrom(req);
     const page = await this.pageIn(viewer, key, id, 'edit');
     await this.permissions.assertPage(viewer, id, 'edit');
-    res.render('wiki/page-edit', { title: `Edit ${page.title}`, space: pageSpace(page), page, values: { ...page, baseVersion: page.version } });
+    res.render('wiki/page-edit', { title: `Edit ${page.title}`, space: pageSpace(page), ...(await this.pages.trail(page)), page, values: { ...page, baseVersion: page.version } });
   }
 
   @Authenticated()
@@ -74,13 +74,14 @@ export class PageController {
         res.status(409).render('wiki/page-edit', {
           title: `Edit ${page.title}`,
           space: pageSpace(page),
+          ...(await this.pages.trail(page)),
           page,
           conflict: { theirs: error.current, yourBase: error.baseVersion },
           values: { ...body, baseVersion: error.current.version },
         });
         return;
       }
-      renderFormError(res, error, 'wiki/page-edit', { title: `Edit ${page.title}`, space: pageSpace(page), page, values: body });
+      renderFormError(res, error, 'wiki/page-edit', { title: `Edit ${page.title}`, space: pageSpace(page), ...(await this.pages.trail(page)), page, values: body });
     }
   }
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { UserInputError } from '../../users/user-input.error.js';
 import { AuditService } from '../../audit/audit.service.js';
+import { pageUrl } from '../wiki-urls.js';
 import { sanitizeStorage } from '../content/storage-sanitizer.js';
 import { PermissionService, type PageAction } from '../permissions/permission.service.js';
 import type { Viewer } from '../permissions/viewer.js';
@@ -69,6 +70,20 @@ export class PageService {
       title,
     ]);
     return rows[0] ?? null;
+  }
+
+  /**
+   * What a page's sub-screens (edit, history, move, restrictions, attachments) put in their
+   * breadcrumbs: its ancestors from the root down, and its own address. One query.
+   */
+  async trail(page: Page): Promise<{ crumbs: { title: string; url: string }[]; pageLink: string }> {
+    const rows: { id: string; title: string }[] = page.ancestors.length
+      ? await this.dataSource.query(
+          `SELECT a.id::text, a.title FROM unnest($1::bigint[]) WITH ORDINALITY AS o(id, n) JOIN pages a ON a.id = o.id ORDER BY o.n`,
+          [page.ancestors],
+        )
+      : [];
+    return { crumbs: rows.map((r) => ({ title: r.title, url: pageUrl(page.spaceKey, r.id, r.title) })), pageLink: pageUrl(page.spaceKey, page.id, page.title) };
   }
 
   /** Title and body rules shared by create, edit and copy. */

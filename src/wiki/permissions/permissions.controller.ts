@@ -7,7 +7,6 @@ import { PageService } from '../pages/page.service.js';
 import { SpaceService } from '../spaces/space.service.js';
 import { viewerFrom } from '../wiki-viewer.js';
 import { pageSpace } from '../pages/page.types.js';
-import { pageUrl } from '../wiki-urls.js';
 import { PageRestrictionsService } from './page-restrictions.service.js';
 import { PermissionService } from './permission.service.js';
 import { SpacePermissionsService, type GrantRow } from './space-permissions.service.js';
@@ -125,8 +124,8 @@ export class PermissionsController {
     return {
       title: `Restrictions: ${page.title}`,
       page,
-      pageLink: pageUrl(page.spaceKey, page.id, page.title),
       space: pageSpace(page),
+      ...(await this.pages.trail(page)),
       viewList: list.filter((r) => r.kind === 'view'),
       editList: list.filter((r) => r.kind === 'edit'),
       // The rule PageRestrictionsService enforces: editors and space admins change restrictions.
