@@ -44,6 +44,29 @@ describe('renderStorage', () => {
     expect(html).not.toMatch(/<(b|img)[ >]|<div>|<tags>/);
   });
 
+  it('keeps the anchor of a link to a heading, on another page or this one', () => {
+    const html = renderStorage(
+      '<p><ac:link ac:anchor="Set up"><ri:page ri:content-title="Other page" /><ac:plain-text-link-body>there</ac:plain-text-link-body></ac:link>' +
+        ' <ac:link ac:anchor="Set up"><ac:plain-text-link-body>here</ac:plain-text-link-body></ac:link></p>',
+      ctx(),
+    );
+    expect(html).toContain('<a href="/spaces/DOC/pages/2/other-page#set-up" class="page-link">there</a>');
+    expect(html).toContain('<a href="#set-up">here</a>');
+  });
+
+  it('renders Confluence\'s expand and status macros', () => {
+    const html = renderStorage(
+      '<ac:structured-macro ac:name="expand"><ac:parameter ac:name="title">Details &amp; more</ac:parameter><ac:rich-text-body><p>Hidden</p></ac:rich-text-body></ac:structured-macro>' +
+        '<p><ac:structured-macro ac:name="status"><ac:parameter ac:name="colour">Green</ac:parameter><ac:parameter ac:name="title">Done</ac:parameter></ac:structured-macro>' +
+        '<ac:structured-macro ac:name="status"><ac:parameter ac:name="colour">purple" onclick="x</ac:parameter><ac:parameter ac:name="title">odd</ac:parameter></ac:structured-macro></p>',
+      ctx(),
+    );
+    expect(html).toContain('<details class="expand"><summary>Details &amp; more</summary><p>Hidden</p></details>');
+    expect(html).toContain('<span class="status status-green">DONE</span>');
+    expect(html).toContain('<span class="status status-grey">ODD</span>');
+    expect(html).not.toContain('onclick');
+  });
+
   it('renders panels, code, the table of contents and children', () => {
     const html = renderStorage(
       '<ac:structured-macro ac:name="toc" /><h2>Intro</h2><h2>Intro</h2>' +

@@ -20,6 +20,7 @@ export interface RenderContext {
 }
 
 const PANELS = new Set(['info', 'note', 'warning', 'tip']);
+const STATUS_COLOURS = new Set(['grey', 'red', 'yellow', 'green', 'blue']);
 
 function parse(storage: string) {
   return parseDocument(storage, { lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: true });
@@ -77,8 +78,11 @@ export function renderStorage(storage: string, ctx: RenderContext): string {
   for (const link of findAll((e) => e.name === 'ac:link', doc.children)) {
     const page = childElement(link, 'ri:page');
     const body = childElement(link, 'ac:link-body') ?? childElement(link, 'ac:plain-text-link-body');
+    const anchor = link.attribs['ac:anchor'] ? `#${encodeURIComponent(slug(link.attribs['ac:anchor']))}` : '';
     if (!page) {
-      replace(link, body ? body.children : []);
+      // A link to a heading of this page, or to nothing Atrium knows: its text stays.
+      const label = body ? body.children : [new Text(link.attribs['ac:anchor'] ?? '')];
+      replace(link, anchor ? el('a', { href: anchor }, label) : label);
       continue;
     }
     const title = page.attribs['ri:content-title'] ?? '';
@@ -89,7 +93,7 @@ export function renderStorage(storage: string, ctx: RenderContext): string {
     const label = body ? body.children : [new Text(title)];
     replace(
       link,
-      target ? el('a', { href: target.url, class: 'page-link' }, label) : el('a', { class: 'missing-link', title: 'No page with this title' }, label),
+      target ? el('a', { href: `${target.url}${anchor}`, class: 'page-link' }, label) : el('a', { class: 'missing-link', title: 'No page with this title' }, label),
     );
   }
 
@@ -134,6 +138,14 @@ export function renderStorage(storage: string, ctx: RenderContext): string {
         el('li', { class: `toc-${h.name}` }, [el('a', { href: `#${h.attribs.id}` }, [new Text(textContent(h))])]),
       );
       replace(macro, el('nav', { class: 'toc' }, [el('ul', { class: 'toc-list' }, items)]));
+    } else if (name === 'expand') {
+      // Confluence's "Expand": a title to click, the body hidden until then.
+      const summary = el('summary', {}, [new Text(param(macro, 'title') || 'Click here to expand...')]);
+      replace(macro, el('details', { class: 'expand' }, [summary, ...(rich?.children ?? [])]));
+    } else if (name === 'status') {
+      const colour = (param(macro, 'colour') ?? 'grey').toLowerCase();
+      const known = STATUS_COLOURS.has(colour) ? colour : 'grey';
+      replace(macro, el('span', { class: `status status-${known}` }, [new Text((param(macro, 'title') ?? '').toUpperCase() || known.toUpperCase())]));
     } else if (name === 'children') {
       const items = ctx.children.map((c) => el('li', {}, [el('a', { href: c.url, class: 'page-link' }, [new Text(c.title)])]));
       replace(macro, el('ul', { class: 'children-list' }, items));
