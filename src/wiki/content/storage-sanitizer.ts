@@ -86,7 +86,9 @@ const VIEW_OPTIONS: sanitizeHtml.IOptions = {
   },
   allowedSchemesAppliedToAttributes: ['href', 'src'],
   selfClosing: ['br', 'hr', 'img', 'col', 'input'],
-  exclusiveFilter: (frame) => frame.tag === 'input' && frame.attribs.type !== 'checkbox',
+  // Only the renderer's own task checkboxes and Expand macros, never such elements from elsewhere.
+  exclusiveFilter: (frame) =>
+    (frame.tag === 'input' && frame.attribs.type !== 'checkbox') || (frame.tag === 'details' && frame.attribs.class !== 'expand'),
 };
 
 export function sanitizeView(html: string): string {
