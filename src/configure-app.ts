@@ -46,19 +46,29 @@ function registerViews(app: NestExpressApplication, root: string): void {
 
 /** Room for a page body of MAX_BODY (src/wiki/pages/page.service.ts) once form-encoded (up to 3 bytes per byte). */
 const PAGE_BODY_LIMIT = '8mb';
-/** The writes that carry a page body: page forms and drafts, and the REST content API. */
-const PAGE_BODY_PATHS = [/^\/spaces\/[^/]+\/pages(\/|$)/, /^\/rest\/api\/content(\/|$)/];
+/**
+ * The writes that carry a page body: creating and saving a page, its drafts, and the REST
+ * content API's create and update.
+ */
+const PAGE_BODY_WRITES = [
+  /^\/spaces\/[^/]+\/pages(\/\d+)?$/,
+  /^\/spaces\/[^/]+\/pages\/(\d+|new)\/draft$/,
+  /^\/rest\/api\/content(\/\d+)?$/,
+];
 
 /**
  * Parses the bodies of page writes with PAGE_BODY_LIMIT, so a large page is checked against the
- * page size rule (a form error that keeps the text) instead of failing as "too large"; every
- * other body keeps the small default limit. The default parsers then skip what was parsed here.
+ * page size rule (a form error that keeps the text) instead of failing as "too large". Only
+ * for requests that bring a credential (these writes all need one): every other body keeps the
+ * small default limit, which the default parsers apply to what was not parsed here.
  */
-function pageBodyParsers() {
+function pageBodyParsers(sessionCookie: string) {
   const urlencoded = express.urlencoded({ extended: false, limit: PAGE_BODY_LIMIT });
   const json = express.json({ limit: PAGE_BODY_LIMIT });
   return (req: Request, res: Response, next: NextFunction) => {
-    if (req.method === 'GET' || req.method === 'HEAD' || !PAGE_BODY_PATHS.some((path) => path.test(req.path))) return next();
+    if (req.method !== 'POST' && req.method !== 'PUT') return next();
+    const credential = !!req.headers.authorization || !!req.headers.cookie?.includes(`${sessionCookie}=`);
+    if (!credential || !PAGE_BODY_WRITES.some((path) => path.test(req.path))) return next();
     urlencoded(req, res, (error?: unknown) => (error ? next(error) : json(req, res, next)));
   };
 }
@@ -119,7 +129,7 @@ export function configureApp(app: NestExpressApplication): void {
   registerViews(app, root);
 
   app.use(...samlBodyParsers(app));
-  app.use(pageBodyParsers());
+  app.use(pageBodyParsers(sessionCookieName(config)));
   app.useBodyParser('urlencoded', { extended: false, limit: '100kb' });
   app.useBodyParser('json', { limit: '1mb' });
   app.use(refuseNulCharacters);

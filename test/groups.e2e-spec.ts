@@ -106,6 +106,23 @@ describe('Groups', () => {
     expect((await admin.agent.get('/admin/groups/engineering')).status).toBe(404);
   });
 
+  it('refuses to delete a group named in page restrictions, so no restricted page opens up', async () => {
+    expect((await postForm(admin, '/admin/groups', { name: 'hr' })).status).toBe(303);
+    expect((await postForm(admin, '/spaces', { key: 'HRS', name: 'HR', description: '' })).status).toBe(303);
+    const [home] = await t.db.query(`SELECT homepage_id AS id FROM spaces WHERE key = 'HRS'`);
+    await t.db.query(`INSERT INTO page_restrictions (page_id, kind, group_id) SELECT $1, 'view', id FROM groups WHERE name = 'hr'`, [home.id]);
+
+    const before = { groups: await groupNames(t), restrictions: await t.db.query(`SELECT * FROM page_restrictions ORDER BY id`) };
+    const res = await postForm(admin, '/admin/groups/hr/delete', {});
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('hr is named in the restrictions of 1 page. Remove it from those restrictions first');
+    expect({ groups: await groupNames(t), restrictions: await t.db.query(`SELECT * FROM page_restrictions ORDER BY id`) }).toEqual(before);
+
+    await t.db.query(`DELETE FROM page_restrictions WHERE page_id = $1`, [home.id]);
+    expect((await postForm(admin, '/admin/groups/hr/delete', {})).status).toBe(303);
+    expect(await groupNames(t)).not.toContain('hr');
+  });
+
   it.each(['confluence-users', 'confluence-administrators'])('never deletes the built-in %s', async (name) => {
     const page = await admin.agent.get(`/admin/groups/${name}`).expect(200);
     expect(page.text).not.toContain(`action="/admin/groups/${name}/delete"`);

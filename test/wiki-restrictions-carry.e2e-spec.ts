@@ -86,6 +86,35 @@ describe('view restrictions never open up when pages are deleted or copied', () 
     expect(n).toBe(0);
   });
 
+  it('carries the restriction to a child already in the trash, so restoring it later opens nothing', async () => {
+    const parent = await createPage(admin, 'DOC', 'HR folder', '<p>Parent</p>');
+    const child = await createPage(admin, 'DOC', 'Salaries', '<p>Child</p>', parent);
+    await restrictView(t, parent, 'alice');
+    expect((await post(admin, `/spaces/DOC/pages/${child}/delete`)).status).toBe(303);
+    expect((await post(admin, `/spaces/DOC/pages/${parent}/delete`)).status).toBe(303);
+    expect(await restrictions(t, child)).toEqual(['view:alice']);
+
+    expect((await post(admin, `/spaces/DOC/trash/${child}/restore`)).status).toBe(303);
+    expect(await placeOf(t, child)).toEqual({ status: 'current', parentId: null, ancestors: [] });
+    await pageHtml(dave, child, 404);
+    await pageHtml(alice, child);
+  });
+
+  it('names in the refusal only the pages the person deleting may see', async () => {
+    const [space] = await t.db.query(`SELECT id FROM spaces WHERE key = 'DOC'`);
+    await t.db.query(`INSERT INTO space_permissions (space_id, user_id, permission) SELECT $1, id, 'delete' FROM users WHERE username = 'alice'`, [space.id]);
+    const parent = await createPage(admin, 'DOC', 'Board folder', '<p>Parent</p>');
+    const hidden = await createPage(admin, 'DOC', 'Reorg plan', '<p>Secret</p>', parent);
+    await restrictView(t, parent, 'alice');
+    await restrictView(t, parent, 'dave');
+    await restrictView(t, hidden, 'dave');
+    const res = await post(alice, `/spaces/DOC/pages/${parent}/delete`);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('1 page you cannot see already has a view restriction of its own');
+    expect(res.text).not.toContain('Reorg plan');
+    expect((await placeOf(t, parent)).status).toBe('current');
+  });
+
   it('deleting an unrestricted page moves its children up without adding restrictions', async () => {
     const parent = await createPage(admin, 'DOC', 'Plain folder', '<p>Parent</p>');
     const child = await createPage(admin, 'DOC', 'Plain child', '<p>Child</p>', parent);

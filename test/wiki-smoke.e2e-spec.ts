@@ -94,6 +94,12 @@ describe('wiki smoke: space, pages, edit, conflict, trash', () => {
       .send({ type: 'page', title: 'Large REST page', space: { key: 'DOC' }, body: { storage: { value: big, representation: 'storage' } } });
     expect(rest.status).toBe(200);
 
+    // Without a credential the large limit does not apply: the default 1 MB for JSON.
+    const anonymous = await request(t.http)
+      .post('/rest/api/content')
+      .send({ type: 'page', title: 'Anonymous', space: { key: 'DOC' }, body: { storage: { value: big, representation: 'storage' } } });
+    expect(anonymous.status).toBe(413);
+
     const tooBig = `<p>${'x'.repeat(2 * 1024 * 1024)}</p>`;
     const before = await t.db.query(`SELECT count(*)::int AS n FROM pages`);
     const refused = await admin.submit('/spaces/DOC/pages', { title: 'Too large page', body: tooBig, parentId: home.id }, '/spaces/DOC/pages/new');

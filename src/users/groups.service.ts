@@ -66,6 +66,14 @@ export class GroupsService {
     const group = await this.requireGroup(name);
     if (group.builtIn) throw new UserInputError({ name: `${group.name} is built in and cannot be deleted.` });
     await this.dataSource.transaction(async (tx) => {
+      // A page restricted to this group alone would open up to its whole space if the group
+      // went (its restriction rows go with it): refused until the restrictions name someone else.
+      const [{ pages }] = await tx.query(`SELECT count(DISTINCT page_id)::int AS pages FROM page_restrictions WHERE group_id = $1`, [group.id]);
+      if (pages) {
+        throw new UserInputError({
+          name: `${group.name} is named in the restrictions of ${pages} page${pages === 1 ? '' : 's'}. Remove it from those restrictions first, so that those pages do not open up. Nothing was changed.`,
+        });
+      }
       await tx.query(`DELETE FROM groups WHERE id = $1`, [group.id]);
       await this.audit.record({ actorId, action: 'group.deleted', summary: `Deleted group ${group.name} (${group.members} members)` }, tx);
     });

@@ -5,7 +5,7 @@ import { UserInputError } from '../../users/user-input.error.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { pageUrl } from '../wiki-urls.js';
 import { sanitizeStorage } from '../content/storage-sanitizer.js';
-import { PermissionService, type PageAction } from '../permissions/permission.service.js';
+import { PermissionService, pageVisibleSql, type PageAction } from '../permissions/permission.service.js';
 import type { Viewer } from '../permissions/viewer.js';
 import { PageEventsService } from './page-events.service.js';
 import { PageLinksService } from './page-links.service.js';
@@ -247,7 +247,7 @@ export class PageService {
     const [space] = await this.dataSource.query(`SELECT homepage_id::text AS home FROM spaces WHERE id = $1`, [page.spaceId]);
     if (space.home === page.id) throw new UserInputError({ page: 'The space home page cannot be deleted.' });
     await this.inTransaction(async (tx) => {
-      const carried = await this.carryViewRestriction(tx, page);
+      const carried = await this.carryViewRestriction(tx, viewer, page);
       if (carried) {
         await this.audit.record(
           { actorId: viewer.userId, action: 'page.restriction-added', spaceId: page.spaceId, pageId: id, summary: `Copied the view restriction of "${page.title}" to the ${carried} page(s) directly below it, which move up` },
@@ -269,38 +269,41 @@ export class PageService {
   }
 
   /**
-   * Copies the page's view restriction to its current children, before they move up; how many
-   * got it (0 when the page has none).
+   * Copies the page's view restriction to its children before they move up, those in the trash
+   * too (restoring one later must not open it up); how many got it (0 when the page has none).
+   * The children's rows are locked first, so a restriction added to one meanwhile waits (see
+   * PageRestrictionsService) instead of being merged into the copied list.
    */
-  private async carryViewRestriction(tx: EntityManager, page: Page): Promise<number> {
-    const [{ restricted, children }] = await tx.query(
-      `SELECT EXISTS (SELECT 1 FROM page_restrictions WHERE page_id = $1 AND kind = 'view') AS restricted,
-              (SELECT count(*)::int FROM pages WHERE parent_id = $1 AND status = 'current') AS children`,
-      [page.id],
-    );
-    if (!restricted || !children) return 0;
-    const own: { title: string }[] = await tx.query(
-      `SELECT c.title FROM pages c WHERE c.parent_id = $1 AND c.status = 'current'
-          AND EXISTS (SELECT 1 FROM page_restrictions r WHERE r.page_id = c.id AND r.kind = 'view') ORDER BY c.position LIMIT 5`,
-      [page.id],
+  private async carryViewRestriction(tx: EntityManager, viewer: Viewer, page: Page): Promise<number> {
+    const [{ restricted }] = await tx.query(`SELECT EXISTS (SELECT 1 FROM page_restrictions WHERE page_id = $1 AND kind = 'view') AS restricted`, [page.id]);
+    if (!restricted) return 0;
+    const children: { id: string }[] = await tx.query(`SELECT id::text FROM pages WHERE parent_id = $1 ORDER BY id FOR UPDATE`, [page.id]);
+    if (!children.length) return 0;
+    // Named only when the person deleting may see them; the others are counted.
+    const own: { title: string; visible: boolean }[] = await tx.query(
+      `SELECT c.title, ${pageVisibleSql(viewer, 'c', '$2')} AS visible FROM pages c
+        WHERE c.parent_id = $1 AND EXISTS (SELECT 1 FROM page_restrictions r WHERE r.page_id = c.id AND r.kind = 'view')
+        ORDER BY c.position, c.id`,
+      [page.id, viewer.userId],
     );
     if (own.length) {
-      const titles = own.map((c) => `"${c.title}"`).join(', ');
-      const one = own.length === 1;
+      const named = own.filter((c) => c.visible).slice(0, 5).map((c) => `"${c.title}"`);
+      const others = own.length - named.length;
+      const which = [...named, ...(others ? [`${others} page${others === 1 ? '' : 's'} you cannot see`] : [])].join(', ');
       throw new UserInputError({
         page:
-          `This page cannot be deleted yet: its view restriction would have to move to the pages below it, and ${titles} ` +
-          `already ${one ? 'has a view restriction of its' : 'have view restrictions of their'} own. Change those restrictions, ` +
+          `This page cannot be deleted yet: its view restriction would have to move to the pages below it, and ${which} ` +
+          `already ${own.length === 1 ? 'has a view restriction of its' : 'have view restrictions of their'} own. Change those restrictions, ` +
           'or move those pages elsewhere, first. Nothing was changed.',
       });
     }
     await tx.query(
       `INSERT INTO page_restrictions (page_id, kind, group_id, user_id)
        SELECT c.id, 'view', r.group_id, r.user_id FROM pages c JOIN page_restrictions r ON r.page_id = $1 AND r.kind = 'view'
-        WHERE c.parent_id = $1 AND c.status = 'current'`,
+        WHERE c.parent_id = $1`,
       [page.id],
     );
-    return children;
+    return children.length;
   }
 
   /** Space admins restore from the trash: under the old parent if it is still there, else at the top. */

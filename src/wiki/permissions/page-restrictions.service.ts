@@ -59,6 +59,8 @@ export class PageRestrictionsService {
     );
     if (!target) throw new UserInputError({ restriction: `No ${subject} named "${name}".` });
     await this.dataSource.transaction(async (tx) => {
+      // Waits for a deletion of the parent that is copying its view restriction here (PageService.trashPage).
+      await tx.query(`SELECT 1 FROM pages WHERE id = $1 FOR SHARE`, [pageId]);
       const [{ n }] = await tx.query(`SELECT count(*)::int AS n FROM page_restrictions WHERE page_id = $1 AND kind = $2`, [pageId, kind]);
       if (n === 0 && viewer.userId) {
         await tx.query(`INSERT INTO page_restrictions (page_id, kind, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [pageId, kind, viewer.userId]);
