@@ -341,6 +341,12 @@ describe('wiki history: versions, old versions, diffs, restore, conflicts', () =
     expect(conflict.text).toContain(`value="${escapeHtml('Shared notes (mine)')}"`);
     expect(conflict.text).toContain('value="my comment"');
     expect(conflict.text).toContain('name="baseVersion" value="2"');
+    // The other person's changes, word by word, one click away.
+    const changes = /<a href="([^"]+)" target="_blank" rel="noopener">See what changed from version 1 to 2<\/a>/.exec(conflict.text)?.[1];
+    const changesUrl = changes!.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+    expect(changesUrl).toBe(`/spaces/DOC/pages/${id}/diff?from=1&to=2`);
+    const diff = await editor.agent.get(changesUrl).expect(200);
+    expect(diff.text).toMatch(/<ins[^>]*>[^<]*newer/);
     const [row] = await t.db.query(`SELECT title, body, version FROM pages WHERE id = $1`, [id]);
     expect(row).toEqual({
       title: 'Shared notes',

@@ -11,6 +11,7 @@ import { PAGE_SUBROUTES, pageUrl, slugify } from '../wiki-urls.js';
 import { PageTreeService } from './page-tree.service.js';
 import { PageViewService } from './page-view.service.js';
 import { PageService } from './page.service.js';
+import { diffUrl } from '../history/history-urls.js';
 import { pageSpace, VersionConflictError, type Page } from './page.types.js';
 import { TrashedPageError } from './trashed-page.error.js';
 import { TrashedPageFilter } from './trashed-page.filter.js';
@@ -76,7 +77,11 @@ export class PageController {
           space: pageSpace(page),
           ...(await this.pages.trail(page)),
           page,
-          conflict: { theirs: error.current, yourBase: error.baseVersion },
+          conflict: {
+            theirs: error.current,
+            yourBase: error.baseVersion,
+            changesUrl: diffUrl(page.spaceKey, page.id, error.baseVersion, error.current.version),
+          },
           values: { ...body, baseVersion: error.current.version },
         });
         return;
