@@ -1,3 +1,4 @@
+import { ANONYMOUS_COMMENTS_PER_WINDOW } from '../src/wiki/collaboration/comments/anonymous-comment-limit.js';
 import { createUser, loginAs, loginAsAdmin } from './helpers/admin-fixtures.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { WebSession, csrfTokenFrom } from './helpers/web-session.js';
@@ -203,5 +204,18 @@ describe('wiki comments: threads, permissions, validation, sanitising', () => {
     expect(refused.status).toBe(303);
     expect(refused.headers.location).toMatch(/^\/login/);
     expect(await t.db.query(`SELECT 1 FROM comments WHERE page_id = $1`, [closed.homeId])).toEqual([]);
+
+    // One address may post ANONYMOUS_COMMENTS_PER_WINDOW an hour; then 429, nothing written.
+    for (let n = 2; n <= ANONYMOUS_COMMENTS_PER_WINDOW; n++) {
+      const res = await visitor.agent.post(`/pages/${open.homeId}/comments`).type('form').send({ _csrf: token, body: `Visitor comment ${n}` });
+      expect(res.status, `comment ${n}`).toBe(303);
+    }
+    const before = await t.db.query(`SELECT count(*)::int AS n FROM comments`);
+    const flood = await visitor.agent.post(`/pages/${open.homeId}/comments`).type('form').send({ _csrf: token, body: 'One too many' });
+    expect(flood.status).toBe(429);
+    expect(flood.text).toContain('Too many comments from your address.');
+    expect(await t.db.query(`SELECT count(*)::int AS n FROM comments`)).toEqual(before);
+    // People who are signed in are not limited.
+    expect((await post(admin, `/pages/${open.homeId}/comments`, { body: 'From the admin' })).status).toBe(303);
   });
 });

@@ -4,6 +4,7 @@ import { SessionsModule } from '../../sessions/sessions.module.js';
 import { PageScreenRegistry } from '../pages/page-screen.registry.js';
 import { WikiModule } from '../wiki.module.js';
 import { RecentPagesService } from './activity/recent-pages.service.js';
+import { AnonymousCommentLimit } from './comments/anonymous-comment-limit.js';
 import { CommentController } from './comments/comment.controller.js';
 import { CommentService } from './comments/comment.service.js';
 import { LabelController } from './labels/label.controller.js';
@@ -20,6 +21,7 @@ import { WatchService } from './watches/watch.service.js';
   imports: [WikiModule, SessionsModule],
   controllers: [CommentController, LabelController, WatchController, NotificationController],
   providers: [
+    AnonymousCommentLimit,
     CommentService,
     LabelService,
     NotificationMailer,

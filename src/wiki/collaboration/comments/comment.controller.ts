@@ -6,6 +6,7 @@ import type { Page } from '../../pages/page.types.js';
 import { asViewer, viewerFrom } from '../../wiki-viewer.js';
 import { pageUrl } from '../../wiki-urls.js';
 import { PageService } from '../../pages/page.service.js';
+import { AnonymousCommentLimit } from './anonymous-comment-limit.js';
 import { CommentService } from './comment.service.js';
 
 type Form = Record<string, unknown>;
@@ -16,6 +17,7 @@ export class CommentController {
   constructor(
     private readonly pages: PageService,
     private readonly comments: CommentService,
+    private readonly anonymousLimit: AnonymousCommentLimit,
   ) {}
 
   /** Open to anonymous visitors where the space grants them "comment" (their comments have no author). */
@@ -24,6 +26,7 @@ export class CommentController {
   async addComment(@Param('pageId') pageId: string, @Body() body: Form, @Req() req: Request, @Res() res: Response) {
     const viewer = viewerFrom(req);
     const { page } = await asViewer(req, () => this.pages.requireAccess(viewer, pageId, 'comment'));
+    if (!viewer.userId) await this.anonymousLimit.take(req.ip ?? 'unknown');
     try {
       const id = await this.comments.addComment(viewer, page, body);
       res.redirect(303, this.comments.commentUrl(page, id));
