@@ -174,6 +174,27 @@ describe('view restrictions never open up when pages are deleted or copied', () 
     expect(await restrictions(t, page)).toEqual(['edit:alice']);
   });
 
+  it('shows an image attached to another page to those who may see that page, and only to them', async () => {
+    const owner = await createPage(admin, 'DOC', 'Chart store', '<p>Charts</p>');
+    const token = await admin.csrfToken(`/spaces/DOC/pages/${owner}/attachments`);
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+    await admin.agent
+      .post(`/spaces/DOC/pages/${owner}/attachments?_csrf=${encodeURIComponent(token)}`)
+      .attach('files', png, { filename: 'q3.png', contentType: 'image/png' })
+      .expect(303);
+    const report = await createPage(admin, 'DOC', 'Quarterly report', '<p><ac:image><ri:attachment ri:filename="q3.png"><ri:page ri:content-title="Chart store" /></ri:attachment></ac:image></p>');
+    const [stored] = await t.db.query(`SELECT body FROM pages WHERE id = $1`, [report]);
+    expect(stored.body).toContain('<ri:attachment ri:filename="q3.png"><ri:page ri:content-title="Chart store" /></ri:attachment>');
+
+    expect(await pageHtml(dave, report)).toContain(`<img src="/pages/${owner}/attachments/q3.png" alt="" class="attachment-image" />`);
+    await restrictView(t, owner, 'alice');
+    const hidden = await pageHtml(dave, report);
+    expect(hidden).toContain('Image not available: q3.png');
+    expect(hidden).not.toContain(`/pages/${owner}/attachments/`);
+    expect((await dave.agent.get(`/pages/${owner}/attachments/q3.png`)).status).toBe(404);
+    expect(await pageHtml(alice, report)).toContain(`<img src="/pages/${owner}/attachments/q3.png"`);
+  });
+
   it('a copy keeps the view and edit restrictions of its original', async () => {
     const secret = await createPage(admin, 'DOC', 'Layoffs plan', '<p>Secret</p>');
     await restrictView(t, secret, 'alice');

@@ -21,3 +21,8 @@ export function pageUrl(spaceKey: string, pageId: number | string, title: string
 export function spaceUrl(spaceKey: string): string {
   return `/spaces/${encodeURIComponent(spaceKey)}`;
 }
+
+/** An attachment's address; the content renderer and the attachment screens must agree on it. */
+export function attachmentUrl(pageId: string, filename: string, version?: number): string {
+  return `/pages/${pageId}/attachments/${encodeURIComponent(filename)}${version ? `?version=${version}` : ''}`;
+}

@@ -3,11 +3,8 @@ import type { Viewer } from '../permissions/viewer.js';
 import { servingOf } from './attachment-rules.js';
 import { mayDelete } from './attachment.service.js';
 import type { AttachmentRow, AttachmentVersionRow } from './attachment.types.js';
+import { attachmentUrl } from '../wiki-urls.js';
 
-/** The address the content renderer uses for <ri:attachment>, so both must agree. */
-export function attachmentUrl(pageId: string, filename: string, version?: number): string {
-  return `/pages/${pageId}/attachments/${encodeURIComponent(filename)}${version ? `?version=${version}` : ''}`;
-}
 
 export function attachmentsListUrl(page: Pick<Page, 'id' | 'spaceKey'>): string {
   return `/spaces/${encodeURIComponent(page.spaceKey)}/pages/${page.id}/attachments`;

@@ -67,6 +67,17 @@ describe('renderStorage', () => {
     expect(html).not.toContain('onclick');
   });
 
+  it('shows an attachment of another page the viewer may see, and says so when they may not', () => {
+    const image = (title: string) => `<ac:image><ri:attachment ri:filename="chart 1.png"><ri:page ri:content-title="${title}" /></ri:attachment></ac:image>`;
+    const seen = renderStorage(
+      image('Reports'),
+      ctx({ pages: new Map([['reports', { title: 'Reports', url: '/spaces/DOC/pages/9/reports', id: '9' }]]), attachmentUrl: (f, id = '1') => `/pages/${id}/attachments/${encodeURIComponent(f)}` }),
+    );
+    expect(seen).toContain('<img src="/pages/9/attachments/chart%201.png" alt="" class="attachment-image" />');
+    const hidden = renderStorage(image('Secret'), ctx());
+    expect(hidden).toBe('<span class="macro-error">Image not available: chart 1.png</span>');
+  });
+
   it('renders panels, code, the table of contents and children', () => {
     const html = renderStorage(
       '<ac:structured-macro ac:name="toc" /><h2>Intro</h2><h2>Intro</h2>' +

@@ -7,6 +7,8 @@ import { sanitizeView, unwrapCdata } from './storage-sanitizer.js';
 export interface LinkTarget {
   title: string;
   url: string;
+  /** The page's id, where the renderer needs more than its address (another page's attachment). */
+  id?: string;
 }
 
 /** What the renderer needs from the database, fetched before rendering (no query per link). */
@@ -16,7 +18,8 @@ export interface RenderContext {
   /** The visible children of the page, for the "Children display" macro. */
   children: LinkTarget[];
   spaceKey: string;
-  attachmentUrl(filename: string): string;
+  /** An attachment of the page being rendered, or of another page (`pageId`, a resolved link). */
+  attachmentUrl(filename: string, pageId?: string): string;
 }
 
 const PANELS = new Set(['info', 'note', 'warning', 'tip']);
@@ -100,8 +103,15 @@ export function renderStorage(storage: string, ctx: RenderContext): string {
   for (const image of findAll((e) => e.name === 'ac:image', doc.children)) {
     const attachment = childElement(image, 'ri:attachment');
     const url = childElement(image, 'ri:url');
-    const src = attachment ? ctx.attachmentUrl(attachment.attribs['ri:filename'] ?? '') : url?.attribs['ri:value'];
-    replace(image, src ? el('img', { src, alt: image.attribs['ac:alt'] ?? '', class: 'attachment-image' }) : []);
+    const filename = attachment?.attribs['ri:filename'] ?? '';
+    // An attachment of another page names that page inside: shown when the viewer may see it.
+    const owner = attachment && childElement(attachment, 'ri:page');
+    const ownerKey = owner && (owner.attribs['ri:space-key'] && owner.attribs['ri:space-key'] !== ctx.spaceKey ? `${owner.attribs['ri:space-key']}:` : '') + (owner.attribs['ri:content-title'] ?? '').toLowerCase();
+    const ownerPage = owner ? ctx.pages.get(ownerKey!) : undefined;
+    const src = !attachment ? url?.attribs['ri:value'] : owner ? ownerPage?.id && ctx.attachmentUrl(filename, ownerPage.id) : ctx.attachmentUrl(filename);
+    const alt = image.attribs['ac:alt'] ?? '';
+    if (src) replace(image, el('img', { src, alt, class: 'attachment-image' }));
+    else replace(image, owner ? el('span', { class: 'macro-error' }, [new Text(`Image not available: ${filename}`)]) : []);
   }
 
   for (const list of findAll((e) => e.name === 'ac:task-list', doc.children)) {

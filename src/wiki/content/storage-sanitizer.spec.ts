@@ -24,6 +24,14 @@ describe('sanitizeStorage', () => {
     expect(sanitizeStorage(input)).toBe(expected);
   });
 
+  it('keeps an attachment of another page inside its ri:attachment, and writes a plain one self-closing', () => {
+    const other = '<ac:image><ri:attachment ri:filename="chart.png"><ri:page ri:content-title="Reports" ri:space-key="OPS" /></ri:attachment></ac:image>';
+    expect(sanitizeStorage(other)).toBe(other);
+    expect(sanitizeStorage('<ac:image><ri:attachment ri:filename="a&quot;>b.png"></ri:attachment></ac:image>')).toBe(
+      '<ac:image><ri:attachment ri:filename="a&quot;&gt;b.png" /></ac:image>',
+    );
+  });
+
   it('turns CDATA code bodies into escaped text', () => {
     const out = sanitizeStorage(
       '<ac:structured-macro ac:name="code"><ac:plain-text-body><![CDATA[if (a < b) { x(); }]]></ac:plain-text-body></ac:structured-macro>',

@@ -42,7 +42,9 @@ const STORAGE_OPTIONS: sanitizeHtml.IOptions = {
   // Keep the text of unknown elements, but never the content of these.
   nonTextTags: ['script', 'style', 'textarea', 'noscript', 'iframe', 'object', 'embed', 'template', 'title'],
   parser: { lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: true },
-  selfClosing: ['br', 'hr', 'img', 'col', 'ri:page', 'ri:attachment', 'ri:url'],
+  // ri:attachment may hold the ri:page it belongs to, so it is not written self-closing here
+  // (sanitize-html would move that child out); sanitizeStorage closes it again when empty.
+  selfClosing: ['br', 'hr', 'img', 'col', 'ri:page', 'ri:url'],
 };
 
 /** CDATA (Confluence's code macro body) becomes escaped text before parsing. */
@@ -54,7 +56,10 @@ export function unwrapCdata(input: string): string {
 }
 
 export function sanitizeStorage(input: string): string {
-  return sanitizeHtml(unwrapCdata(input), STORAGE_OPTIONS).trim();
+  // Attribute values come out escaped (no raw ">" or quote), so the pattern cannot cross a tag.
+  return sanitizeHtml(unwrapCdata(input), STORAGE_OPTIONS)
+    .replace(/<ri:attachment([^>]*)><\/ri:attachment>/g, '<ri:attachment$1 />')
+    .trim();
 }
 
 /** The final pass over rendered HTML: plain HTML only, all macros already expanded. */

@@ -7,7 +7,7 @@ import { linkedTitles } from '../content/page-links.js';
 import { RenderCache, rendersAlikeForEveryone } from '../content/render-cache.js';
 import { pageAccessSql, pageHeld, pageVisibleSql, requirePageAction, type PageAccessRow, type PageAction } from '../permissions/permission.service.js';
 import type { Viewer } from '../permissions/viewer.js';
-import { pageUrl } from '../wiki-urls.js';
+import { attachmentUrl, pageUrl } from '../wiki-urls.js';
 import { PageScreenRegistry, SCREEN, isPartColumn } from './page-screen.registry.js';
 import { PageTreeService, type TreeRow } from './page-tree.service.js';
 import { PAGE_COLUMNS, type Page } from './page.types.js';
@@ -70,7 +70,7 @@ export class PageViewService {
       [viewer.userId, wanted],
     );
     for (const r of rows) {
-      const target = { title: r.title, url: pageUrl(r.key, r.id, r.title) };
+      const target = { title: r.title, url: pageUrl(r.key, r.id, r.title), id: r.id };
       targets.set(r.key === page.spaceKey ? r.title.toLowerCase() : `${r.key}:${r.title.toLowerCase()}`, target);
     }
     return targets;
@@ -85,7 +85,7 @@ export class PageViewService {
       pages,
       children,
       spaceKey: page.spaceKey,
-      attachmentUrl: (filename) => `/pages/${page.id}/attachments/${encodeURIComponent(filename)}`,
+      attachmentUrl: (filename, pageId = page.id) => attachmentUrl(pageId, filename),
     });
   }
 

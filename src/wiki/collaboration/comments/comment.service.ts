@@ -10,7 +10,7 @@ import { SCREEN, type PageScreenPart } from '../../pages/page-screen.registry.js
 import type { Page } from '../../pages/page.types.js';
 import type { PageAction } from '../../permissions/permission.service.js';
 import type { Viewer } from '../../permissions/viewer.js';
-import { pageUrl } from '../../wiki-urls.js';
+import { attachmentUrl, pageUrl } from '../../wiki-urls.js';
 import { commentEditText, commentStorage, threadComments } from './comment-rules.js';
 
 /** The page screen shows at most this many comments, all from one query. */
@@ -65,7 +65,7 @@ export class CommentService implements PageScreenPart {
       pages: await this.pageViews.resolveLinks(viewer, page, shown.map((r) => r.body)),
       children: [],
       spaceKey: page.spaceKey,
-      attachmentUrl: (filename: string) => `/pages/${page.id}/attachments/${encodeURIComponent(filename)}`,
+      attachmentUrl: (filename: string, pageId: string = page.id) => attachmentUrl(pageId, filename),
     };
     // Anonymous visitors comment where the space lets them; only signed-in authors edit their own.
     const canComment = can.has('comment');
