@@ -1,10 +1,9 @@
 import type { Page } from '../pages/page.types.js';
 import type { Viewer } from '../permissions/viewer.js';
+import { attachmentUrl } from '../wiki-urls.js';
 import { servingOf } from './attachment-rules.js';
 import { mayDelete } from './attachment.service.js';
 import type { AttachmentRow, AttachmentVersionRow } from './attachment.types.js';
-import { attachmentUrl } from '../wiki-urls.js';
-
 
 export function attachmentsListUrl(page: Pick<Page, 'id' | 'spaceKey'>): string {
   return `/spaces/${encodeURIComponent(page.spaceKey)}/pages/${page.id}/attachments`;

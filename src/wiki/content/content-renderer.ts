@@ -42,6 +42,13 @@ function param(macro: Element, name: string): string | undefined {
   return p ? textContent(p).trim() : undefined;
 }
 
+/** How RenderContext.pages knows the page an ri:page names: its title, with the key when in another space. */
+function pageKey(page: Element, ctx: RenderContext): string {
+  const title = (page.attribs['ri:content-title'] ?? '').toLowerCase();
+  const space = page.attribs['ri:space-key'];
+  return space && space !== ctx.spaceKey ? `${space}:${title}` : title;
+}
+
 function childElement(node: Element, name: string): Element | undefined {
   return node.children.find((c): c is Element => c instanceof Element && c.name === name);
 }
@@ -89,10 +96,7 @@ export function renderStorage(storage: string, ctx: RenderContext): string {
       continue;
     }
     const title = page.attribs['ri:content-title'] ?? '';
-    const key = page.attribs['ri:space-key'] && page.attribs['ri:space-key'] !== ctx.spaceKey
-      ? `${page.attribs['ri:space-key']}:${title.toLowerCase()}`
-      : title.toLowerCase();
-    const target = ctx.pages.get(key);
+    const target = ctx.pages.get(pageKey(page, ctx));
     const label = body ? body.children : [new Text(title)];
     replace(
       link,
@@ -106,9 +110,8 @@ export function renderStorage(storage: string, ctx: RenderContext): string {
     const filename = attachment?.attribs['ri:filename'] ?? '';
     // An attachment of another page names that page inside: shown when the viewer may see it.
     const owner = attachment && childElement(attachment, 'ri:page');
-    const ownerKey = owner && (owner.attribs['ri:space-key'] && owner.attribs['ri:space-key'] !== ctx.spaceKey ? `${owner.attribs['ri:space-key']}:` : '') + (owner.attribs['ri:content-title'] ?? '').toLowerCase();
-    const ownerPage = owner ? ctx.pages.get(ownerKey!) : undefined;
-    const src = !attachment ? url?.attribs['ri:value'] : owner ? ownerPage?.id && ctx.attachmentUrl(filename, ownerPage.id) : ctx.attachmentUrl(filename);
+    const ownerId = owner ? ctx.pages.get(pageKey(owner, ctx))?.id : undefined;
+    const src = !attachment ? url?.attribs['ri:value'] : owner ? ownerId && ctx.attachmentUrl(filename, ownerId) : ctx.attachmentUrl(filename);
     const alt = image.attribs['ac:alt'] ?? '';
     if (src) replace(image, el('img', { src, alt, class: 'attachment-image' }));
     else replace(image, owner ? el('span', { class: 'macro-error' }, [new Text(`Image not available: ${filename}`)]) : []);
