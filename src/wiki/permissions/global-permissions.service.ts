@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { UserInputError } from '../../users/user-input.error.js';
+import { text } from '../../users/user-rules.js';
 import { AuditService } from '../../audit/audit.service.js';
+import { findSubject, noSuchSubject, type PermissionSubject } from './permission-subject.js';
 import type { Viewer } from './viewer.js';
 
 /** One holder of the global "can use" permission. */
@@ -17,8 +19,6 @@ interface GrantInput {
   kind?: unknown;
   name?: unknown;
 }
-
-const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 
 /**
  * The global "can use" permission, by group or user: without it a signed-in user holds no space
@@ -76,18 +76,13 @@ export class GlobalPermissionsService {
     return subject;
   }
 
-  private async subject(input: GrantInput): Promise<UseGrant & { groupId: number | null; userId: string | null }> {
+  private async subject(input: GrantInput): Promise<PermissionSubject> {
     const kind = input.kind === 'user' ? 'user' : input.kind === 'group' ? 'group' : null;
     const name = text(input.name);
     if (!kind) throw new UserInputError({ kind: 'Choose a group or a user.' });
     if (!name) throw new UserInputError({ name: `Enter the ${kind === 'group' ? 'group name' : 'username'}.` });
-    if (kind === 'group') {
-      const [row] = await this.dataSource.query(`SELECT id, name FROM groups WHERE name = lower($1)`, [name]);
-      if (!row) throw new UserInputError({ name: `No group named "${name}".` });
-      return { kind, name: row.name, label: row.name, groupId: row.id, userId: null };
-    }
-    const [row] = await this.dataSource.query(`SELECT id, username, full_name AS "fullName" FROM users WHERE lower(username) = lower($1)`, [name]);
-    if (!row) throw new UserInputError({ name: `No user named "${name}".` });
-    return { kind, name: row.username, label: `${row.fullName} (${row.username})`, groupId: null, userId: row.id };
+    const subject = await findSubject(this.dataSource, kind, name);
+    if (!subject) throw new UserInputError({ name: noSuchSubject(kind, name) });
+    return subject;
   }
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { UserInputError } from '../../users/user-input.error.js';
 import { AuditService } from '../../audit/audit.service.js';
+import { findSubject, noSuchSubject } from './permission-subject.js';
 import { PermissionService } from './permission.service.js';
 import type { Viewer } from './viewer.js';
 
@@ -53,11 +54,8 @@ export class PageRestrictionsService {
     const subject = input.subject === 'user' ? 'user' : input.subject === 'group' ? 'group' : null;
     const name = typeof input.name === 'string' ? input.name.trim() : '';
     if (!kind || !subject || !name) throw new UserInputError({ restriction: 'Choose view or edit, a group or user, and a name.' });
-    const [target] = await this.dataSource.query(
-      subject === 'group' ? `SELECT id FROM groups WHERE name = lower($1)` : `SELECT id FROM users WHERE lower(username) = lower($1)`,
-      [name],
-    );
-    if (!target) throw new UserInputError({ restriction: `No ${subject} named "${name}".` });
+    const target = await findSubject(this.dataSource, subject, name);
+    if (!target) throw new UserInputError({ restriction: noSuchSubject(subject, name) });
     await this.dataSource.transaction(async (tx) => {
       // Waits for a deletion of the parent that is copying its view restriction here (PageService.trashPage).
       await tx.query(`SELECT 1 FROM pages WHERE id = $1 FOR SHARE`, [pageId]);
@@ -67,7 +65,7 @@ export class PageRestrictionsService {
       }
       await tx.query(
         `INSERT INTO page_restrictions (page_id, kind, group_id, user_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-        [pageId, kind, subject === 'group' ? target.id : null, subject === 'user' ? target.id : null],
+        [pageId, kind, target.groupId, target.userId],
       );
       await this.audit.record({ actorId: viewer.userId, action: 'page.restriction-added', spaceId, pageId, summary: `Restricted ${kind} to ${subject} ${name}` }, tx);
     });

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { UserInputError } from '../../users/user-input.error.js';
 import { AuditService } from '../../audit/audit.service.js';
+import { findSubject, noSuchSubject } from './permission-subject.js';
 import { PermissionService } from './permission.service.js';
 import { SPACE_PERMISSIONS, type SpacePermission, type Viewer } from './viewer.js';
 
@@ -91,20 +92,13 @@ export class SpacePermissionsService {
       await tx.query(`DELETE FROM space_permissions WHERE space_id = $1`, [spaceId]);
       for (const g of grants) {
         if (!g.permissions.length) continue;
-        let subject: { group_id: number | null; user_id: string | null } = { group_id: null, user_id: null };
-        if (g.kind === 'group') {
-          const [row] = await tx.query(`SELECT id FROM groups WHERE name = lower($1)`, [g.name]);
-          if (!row) throw new UserInputError({ permissions: `No group named "${g.name}".` });
-          subject = { group_id: row.id, user_id: null };
-        } else if (g.kind === 'user') {
-          const [row] = await tx.query(`SELECT id FROM users WHERE lower(username) = lower($1)`, [g.name]);
-          if (!row) throw new UserInputError({ permissions: `No user named "${g.name}".` });
-          subject = { group_id: null, user_id: row.id };
-        }
+        // Anonymous visitors' grant names nobody.
+        const subject = g.kind === 'anonymous' ? null : await findSubject(tx, g.kind, g.name);
+        if (g.kind !== 'anonymous' && !subject) throw new UserInputError({ permissions: noSuchSubject(g.kind, g.name) });
         await tx.query(
           `INSERT INTO space_permissions (space_id, group_id, user_id, permission) SELECT $1, $2, $3, unnest($4::varchar[])
            ON CONFLICT DO NOTHING`,
-          [spaceId, subject.group_id, subject.user_id, [...new Set(g.permissions)]],
+          [spaceId, subject?.groupId ?? null, subject?.userId ?? null, [...new Set(g.permissions)]],
         );
       }
       const after = await this.grantLines(tx, spaceId);
