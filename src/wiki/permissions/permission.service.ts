@@ -42,7 +42,19 @@ export function viewRestrictionSql(pageAlias: string, viewerParam: string): stri
 export function pageVisibleSql(viewer: Viewer, pageAlias: string, viewerParam: string): string {
   // Still names the parameter, so the query's parameter list is the same for everyone.
   if (viewer.isAdmin) return `(${viewerParam}::uuid IS NULL OR TRUE)`;
-  return `(${spaceGrantSql(`${pageAlias}.space_id`, 'view', viewerParam)} AND ${viewRestrictionSql(pageAlias, viewerParam)})`;
+  return memberMayViewSql(pageAlias, viewerParam);
+}
+
+/**
+ * pageVisibleSql for a user known only inside the query (a watcher, the session's user):
+ * `userExpr` is their uuid and `isAdminExpr` whether they administer Atrium, both SQL.
+ */
+export function pageVisibleToSql(pageAlias: string, userExpr: string, isAdminExpr: string): string {
+  return `(${isAdminExpr} OR ${memberMayViewSql(pageAlias, userExpr)})`;
+}
+
+function memberMayViewSql(pageAlias: string, userExpr: string): string {
+  return `(${spaceGrantSql(`${pageAlias}.space_id`, 'view', userExpr)} AND ${viewRestrictionSql(pageAlias, userExpr)})`;
 }
 
 export type PageAction = 'view' | 'edit' | 'comment' | 'attach' | 'delete' | 'admin';

@@ -5,7 +5,7 @@ import { preparedQuery } from '../../../database/prepared-query.js';
 import { SessionUserColumns } from '../../../sessions/session-user-columns.js';
 import { ADMINS_GROUP } from '../../../users/group.entity.js';
 import { PageEventsService, type PageEvent } from '../../pages/page-events.service.js';
-import { pageVisibleSql, spaceGrantSql, viewRestrictionSql } from '../../permissions/permission.service.js';
+import { pageVisibleSql, pageVisibleToSql } from '../../permissions/permission.service.js';
 import type { Viewer } from '../../permissions/viewer.js';
 import { pageUrl, spaceUrl } from '../../wiki-urls.js';
 import { NotificationMailer } from './notification-mailer.service.js';
@@ -23,7 +23,7 @@ export const UNREAD_COLUMN = 'unreadNotifications';
 function unreadCountSql(userId: string, isAdmin: string): string {
   return `SELECT count(*)::int FROM (SELECT 1 FROM notifications n JOIN pages p ON p.id = n.page_id
      WHERE n.user_id = ${userId}::uuid AND n.read_at IS NULL
-       AND (${isAdmin} OR (${spaceGrantSql('p.space_id', 'view', userId)} AND ${viewRestrictionSql('p', userId)}))
+       AND ${pageVisibleToSql('p', userId, isAdmin)}
      LIMIT 100) unread`;
 }
 
@@ -73,9 +73,11 @@ export class NotificationService implements OnModuleInit {
                        UNION SELECT user_id FROM watches WHERE space_id = p.space_id) w ON true
          JOIN users u ON u.id = w.user_id AND u.active
         WHERE p.id = $1 AND w.user_id IS DISTINCT FROM $2::uuid
-          AND (EXISTS (SELECT 1 FROM user_groups ug JOIN groups g ON g.id = ug.group_id
-                        WHERE ug.user_id = w.user_id AND g.name = '${ADMINS_GROUP}')
-               OR (${spaceGrantSql('p.space_id', 'view', 'w.user_id')} AND ${viewRestrictionSql('p', 'w.user_id')}))
+          AND ${pageVisibleToSql(
+            'p',
+            'w.user_id',
+            `EXISTS (SELECT 1 FROM user_groups ug JOIN groups g ON g.id = ug.group_id WHERE ug.user_id = w.user_id AND g.name = '${ADMINS_GROUP}')`,
+          )}
        RETURNING id::text`,
       [event.pageId, event.actorId, event.kind],
     );
