@@ -6,7 +6,6 @@ import { UserInputError } from '../../users/user-input.error.js';
 import type { Viewer } from '../permissions/viewer.js';
 import { asViewer, viewerFrom } from '../wiki-viewer.js';
 import { PageService } from '../pages/page.service.js';
-import { pageSpace } from '../pages/page.types.js';
 import { pageUrl } from '../wiki-urls.js';
 import { AttachPermissionGuard } from './attach-permission.guard.js';
 import { AttachmentUploadInterceptor, MAX_FILES_PER_UPLOAD, uploadedFiles } from './attachment-upload.interceptor.js';
@@ -82,7 +81,6 @@ export class AttachmentController {
     return {
       title: `Attachments: ${page.title}`,
       page,
-      space: pageSpace(page),
       ...(await this.pages.trail(page)),
       uploadUrl: attachmentsListUrl(page),
       items,

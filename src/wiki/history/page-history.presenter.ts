@@ -1,6 +1,5 @@
-import { pageSpace, type Page } from '../pages/page.types.js';
+import type { Page } from '../pages/page.types.js';
 import type { PageAction } from '../permissions/permission.service.js';
-import { pageUrl } from '../wiki-urls.js';
 import { diffUrl, historyUrl, versionUrl } from './history-urls.js';
 import type { PageVersion, VersionList, VersionSummary } from './page-history.service.js';
 import { diffStorage } from './version-diff.js';
@@ -14,12 +13,6 @@ export function displayTime(value: Date | string): {
   return { iso, text: `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` };
 }
 
-function pageLinks(page: Page) {
-  return {
-    pageLink: pageUrl(page.spaceKey, page.id, page.title),
-    historyLink: historyUrl(page.spaceKey, page.id),
-  };
-}
 
 function versionRow(page: Page, v: VersionSummary, canEdit: boolean) {
   const isCurrent = v.version === page.version;
@@ -40,8 +33,7 @@ export function historyScreen(page: Page, list: VersionList, can: Set<PageAction
   return {
     title: `History of ${page.title}`,
     page,
-    space: pageSpace(page),
-    ...pageLinks(page),
+    historyLink: historyUrl(page.spaceKey, page.id),
     diffAction: `/spaces/${encodeURIComponent(page.spaceKey)}/pages/${page.id}/diff`,
     canCompare: page.version > 1,
     versions: list.versions.map((v) => versionRow(page, v, can.has('edit'))),
@@ -58,8 +50,7 @@ export function versionScreen(page: Page, version: PageVersion, html: string, ca
   return {
     title: `${version.title} (version ${version.version})`,
     page,
-    space: pageSpace(page),
-    ...pageLinks(page),
+    historyLink: historyUrl(page.spaceKey, page.id),
     version: {
       ...version,
       authorName: version.authorName ?? 'Unknown',
@@ -84,8 +75,7 @@ export function diffScreen(page: Page, from: PageVersion, to: PageVersion) {
   return {
     title: `Compare versions of ${page.title}`,
     page,
-    space: pageSpace(page),
-    ...pageLinks(page),
+    historyLink: historyUrl(page.spaceKey, page.id),
     from: describe(from),
     to: describe(to),
     titleChange: from.title === to.title ? null : { from: from.title, to: to.title },

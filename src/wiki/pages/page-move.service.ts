@@ -6,7 +6,7 @@ import { PermissionService, pageVisibleSql, spaceGrantSql } from '../permissions
 import type { Viewer } from '../permissions/viewer.js';
 import { PageTreeService, type TreeNode } from './page-tree.service.js';
 import { PageService } from './page.service.js';
-import { pageSpace, type Page } from './page.types.js';
+import type { Page } from './page.types.js';
 
 /** What the move form sends: a space key, a parent typed by title, and a place among siblings. */
 export interface MoveForm {
@@ -103,7 +103,6 @@ export class PageMoveService {
     return {
       title: `Move ${page.title}`,
       page,
-      space: pageSpace(page),
       ...(await this.pages.trail(page)),
       values,
       spaces: spaces.map((s) => ({ key: s.key, name: s.name, selected: s.key === values.spaceKey })),

@@ -58,7 +58,7 @@ export class PageController {
     const viewer = viewerFrom(req);
     const page = await this.pageIn(viewer, key, id, 'edit');
     await this.permissions.assertPage(viewer, id, 'edit');
-    res.render('wiki/page-edit', { title: `Edit ${page.title}`, space: pageSpace(page), ...(await this.pages.trail(page)), page, values: { ...page, baseVersion: page.version } });
+    res.render('wiki/page-edit', { title: `Edit ${page.title}`, ...(await this.pages.trail(page)), page, values: { ...page, baseVersion: page.version } });
   }
 
   @Authenticated()
@@ -74,7 +74,6 @@ export class PageController {
         // Keep the person's work: both texts side by side, their version to save again.
         res.status(409).render('wiki/page-edit', {
           title: `Edit ${page.title}`,
-          space: pageSpace(page),
           ...(await this.pages.trail(page)),
           page,
           conflict: {
@@ -86,7 +85,7 @@ export class PageController {
         });
         return;
       }
-      renderFormError(res, error, 'wiki/page-edit', { title: `Edit ${page.title}`, space: pageSpace(page), ...(await this.pages.trail(page)), page, values: body });
+      renderFormError(res, error, 'wiki/page-edit', { title: `Edit ${page.title}`, ...(await this.pages.trail(page)), page, values: body });
     }
   }
 

@@ -9,7 +9,7 @@ import { PermissionService, pageVisibleSql, type PageAction } from '../permissio
 import type { Viewer } from '../permissions/viewer.js';
 import { PageEventsService } from './page-events.service.js';
 import { PageLinksService } from './page-links.service.js';
-import { SELECT_PAGE, VersionConflictError, type Page } from './page.types.js';
+import { SELECT_PAGE, VersionConflictError, pageSpace, type Page } from './page.types.js';
 
 export const MAX_TITLE = 255;
 /** Page bodies beyond this are refused; Confluence's own limit is about 5 MB. */
@@ -74,16 +74,21 @@ export class PageService {
 
   /**
    * What a page's sub-screens (edit, history, move, restrictions, attachments) put in their
-   * breadcrumbs: its ancestors from the root down, and its own address. One query.
+   * breadcrumbs (views/partials/page-crumbs.hbs): its space, its ancestors from the root down, and
+   * its own address. One query.
    */
-  async trail(page: Page): Promise<{ crumbs: { title: string; url: string }[]; pageLink: string }> {
+  async trail(page: Page): Promise<{ space: { key: string; name: string }; crumbs: { title: string; url: string }[]; pageLink: string }> {
     const rows: { id: string; title: string }[] = page.ancestors.length
       ? await this.dataSource.query(
           `SELECT a.id::text, a.title FROM unnest($1::bigint[]) WITH ORDINALITY AS o(id, n) JOIN pages a ON a.id = o.id ORDER BY o.n`,
           [page.ancestors],
         )
       : [];
-    return { crumbs: rows.map((r) => ({ title: r.title, url: pageUrl(page.spaceKey, r.id, r.title) })), pageLink: pageUrl(page.spaceKey, page.id, page.title) };
+    return {
+      space: pageSpace(page),
+      crumbs: rows.map((r) => ({ title: r.title, url: pageUrl(page.spaceKey, r.id, r.title) })),
+      pageLink: pageUrl(page.spaceKey, page.id, page.title),
+    };
   }
 
   /** Title and body rules shared by create, edit and copy. */

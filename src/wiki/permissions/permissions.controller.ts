@@ -6,7 +6,6 @@ import { renderFormError } from '../../common/form-errors.js';
 import { PageService } from '../pages/page.service.js';
 import { SpaceService } from '../spaces/space.service.js';
 import { viewerFrom } from '../wiki-viewer.js';
-import { pageSpace } from '../pages/page.types.js';
 import { PageRestrictionsService } from './page-restrictions.service.js';
 import { PermissionService } from './permission.service.js';
 import { SpacePermissionsService, type GrantRow } from './space-permissions.service.js';
@@ -124,7 +123,6 @@ export class PermissionsController {
     return {
       title: `Restrictions: ${page.title}`,
       page,
-      space: pageSpace(page),
       ...(await this.pages.trail(page)),
       viewList: list.filter((r) => r.kind === 'view'),
       editList: list.filter((r) => r.kind === 'edit'),
