@@ -93,7 +93,7 @@ export class GroupsService {
     const username = text(rawUsername);
     const user = username ? await this.users.findByUsername(username) : null;
     if (!user) throw new UserInputError({ username: username ? `No user named "${username}".` : 'Enter a username.' });
-    await this.insertMembership(user.id, user.username, group, actorId);
+    await this.insertMembership(user.id, group, actorId);
   }
 
   /** Group memberships grant and take away access, so each change is audited (actor null: SSO). */
@@ -113,16 +113,19 @@ export class GroupsService {
 
   /** Adds one membership; false when the user already had it. */
   async addUserToGroup(userId: string, groupName: string, actorId: string | null = null): Promise<boolean> {
-    const group = await this.requireGroup(groupName);
-    const user = await this.users.requireUser(userId);
-    return this.insertMembership(user.id, user.username, group, actorId);
+    return this.insertMembership(userId, await this.requireGroup(groupName), actorId);
   }
 
-  private async insertMembership(userId: string, username: string, group: GroupSummary, actorId: string | null): Promise<boolean> {
+  /** One statement adds the membership and names the user for the audit entry (SSO group sync calls this per login). */
+  private async insertMembership(userId: string, group: GroupSummary, actorId: string | null): Promise<boolean> {
     return this.dataSource.transaction(async (tx) => {
-      const rows = await tx.query(`INSERT INTO user_groups (user_id, group_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`, [userId, group.id]);
-      if (!rows.length) return false;
-      await this.audit.record({ actorId, action: 'group.member-added', summary: `Added ${username} to group ${group.name}` }, tx);
+      const [added] = await tx.query(
+        `WITH added AS (INSERT INTO user_groups (user_id, group_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING user_id)
+         SELECT u.username FROM added JOIN users u ON u.id = added.user_id`,
+        [userId, group.id],
+      );
+      if (!added) return false;
+      await this.audit.record({ actorId, action: 'group.member-added', summary: `Added ${added.username} to group ${group.name}` }, tx);
       return true;
     });
   }
