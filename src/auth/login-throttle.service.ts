@@ -2,6 +2,9 @@ import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { countInWindow } from '../database/fixed-window-counter.js';
+
+const LOGIN_FAILURES = { table: 'login_failures', column: 'failures' } as const;
 
 export class LoginThrottledException extends HttpException {
   constructor() {
@@ -39,16 +42,7 @@ export class LoginThrottleService {
   }
 
   async recordFailure(username: string, ip: string): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO login_failures (key, window_start, failures)
-       SELECT k, now(), 1 FROM unnest($1::varchar[]) AS k
-       ON CONFLICT (key) DO UPDATE SET
-         failures = CASE WHEN login_failures.window_start > now() - make_interval(secs => $2)
-                         THEN login_failures.failures + 1 ELSE 1 END,
-         window_start = CASE WHEN login_failures.window_start > now() - make_interval(secs => $2)
-                             THEN login_failures.window_start ELSE now() END`,
-      [this.keys(username, ip), this.config.loginThrottle.windowSeconds],
-    );
+    await countInWindow(this.dataSource, LOGIN_FAILURES, this.keys(username, ip), this.config.loginThrottle.windowSeconds);
   }
 
   /** A successful login clears the account's counter; the IP's keeps counting. */

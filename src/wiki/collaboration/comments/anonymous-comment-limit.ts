@@ -1,6 +1,7 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { countInWindow } from '../../../database/fixed-window-counter.js';
 
 /** Comments one address may post anonymously per window, across every process. */
 export const ANONYMOUS_COMMENTS_PER_WINDOW = 20;
@@ -21,18 +22,10 @@ export class AnonymousCommentLimitException extends HttpException {
 export class AnonymousCommentLimit {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Counts this comment; refuses it, counting nothing more, once the window is full. */
+  /** Counts this comment; refuses it once the window is full. */
   async take(ip: string): Promise<void> {
-    const [row] = await this.dataSource.query(
-      `INSERT INTO rate_counters (key, window_start, hits) VALUES ($1, now(), 1)
-       ON CONFLICT (key) DO UPDATE SET
-         hits = CASE WHEN rate_counters.window_start > now() - make_interval(secs => $2)
-                     THEN least(rate_counters.hits + 1, $3 + 1) ELSE 1 END,
-         window_start = CASE WHEN rate_counters.window_start > now() - make_interval(secs => $2)
-                             THEN rate_counters.window_start ELSE now() END
-       RETURNING hits`,
-      [`anonymous-comment:${ip}`.slice(0, 300), WINDOW_SECONDS, ANONYMOUS_COMMENTS_PER_WINDOW],
-    );
-    if (row.hits > ANONYMOUS_COMMENTS_PER_WINDOW) throw new AnonymousCommentLimitException();
+    const key = `anonymous-comment:${ip}`.slice(0, 300);
+    const counts = await countInWindow(this.dataSource, { table: 'rate_counters', column: 'hits' }, [key], WINDOW_SECONDS);
+    if (counts.get(key)! > ANONYMOUS_COMMENTS_PER_WINDOW) throw new AnonymousCommentLimitException();
   }
 }
