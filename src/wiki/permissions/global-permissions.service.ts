@@ -8,12 +8,7 @@ import { findSubject, noSuchSubject, type PermissionSubject } from './permission
 import type { Viewer } from './viewer.js';
 
 /** One holder of the global "can use" permission. */
-export interface UseGrant {
-  kind: 'group' | 'user';
-  /** Group name or username, as the forms send it back. */
-  name: string;
-  label: string;
-}
+export type UseGrant = Pick<PermissionSubject, 'kind' | 'name' | 'label'>;
 
 interface GrantInput {
   kind?: unknown;
