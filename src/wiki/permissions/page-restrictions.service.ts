@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { UserInputError } from '../../users/user-input.error.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { findSubject, noSuchSubject } from './permission-subject.js';
-import { PermissionService } from './permission.service.js';
+import { PermissionService, type PageAction } from './permission.service.js';
 import type { Viewer } from './viewer.js';
 
 export interface Restriction {
@@ -18,6 +18,11 @@ export interface Restriction {
  * Page view and edit restrictions. View restrictions also hide the page's descendants,
  * as in Confluence; edit restrictions apply to the page alone.
  */
+/** Who changes a page's restrictions: those who may edit it, and space admins. */
+export function mayChangeRestrictions(held: Set<PageAction>): boolean {
+  return held.has('edit') || held.has('admin');
+}
+
 @Injectable()
 export class PageRestrictionsService {
   constructor(
@@ -39,7 +44,7 @@ export class PageRestrictionsService {
   /** Who may change restrictions: those who may edit the page, or space admins. */
   private async assertManage(viewer: Viewer, pageId: string): Promise<number> {
     const held = await this.permissions.assertPage(viewer, pageId, 'view');
-    if (!held.has('edit') && !held.has('admin')) throw new ForbiddenException('You may not change the restrictions of this page.');
+    if (!mayChangeRestrictions(held)) throw new ForbiddenException('You may not change the restrictions of this page.');
     const [page] = await this.dataSource.query(`SELECT space_id FROM pages WHERE id = $1`, [pageId]);
     return page.space_id;
   }

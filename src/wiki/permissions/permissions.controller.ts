@@ -6,7 +6,7 @@ import { renderFormError } from '../../common/form-errors.js';
 import { PageService } from '../pages/page.service.js';
 import { SpaceService } from '../spaces/space.service.js';
 import { viewerFrom } from '../wiki-viewer.js';
-import { PageRestrictionsService } from './page-restrictions.service.js';
+import { PageRestrictionsService, mayChangeRestrictions } from './page-restrictions.service.js';
 import { PermissionService } from './permission.service.js';
 import { SpacePermissionsService, type GrantRow } from './space-permissions.service.js';
 import { SPACE_PERMISSIONS, type SpacePermission } from './viewer.js';
@@ -126,8 +126,7 @@ export class PermissionsController {
       ...(await this.pages.trail(page)),
       viewList: list.filter((r) => r.kind === 'view'),
       editList: list.filter((r) => r.kind === 'edit'),
-      // The rule PageRestrictionsService enforces: editors and space admins change restrictions.
-      canChange: held.has('edit') || held.has('admin'),
+      canChange: mayChangeRestrictions(held),
       values: {},
     };
   }
